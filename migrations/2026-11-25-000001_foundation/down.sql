@@ -1,0 +1,3 @@
+DROP TABLE categories;
+DROP TABLE refresh_tokens;
+DROP TABLE users;

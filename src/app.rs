@@ -1,0 +1,173 @@
+//! Builds the actix application (state, middleware, routes), for `main` and the tests alike.
+
+use crate::http::resource;
+use actix_cors::Cors;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::{Compress, from_fn};
+use actix_web::{App, HttpRequest, HttpResponse, web};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::rate_limit::LoginLimiter;
+use crate::auth::tokens::TokenKeys;
+use crate::config::Config;
+use crate::db::Db;
+use crate::error::ApiError;
+use crate::http::cache::{CacheMaxAge, conditional_get};
+use crate::http::json::BodyLimit;
+use crate::http::problems::{framework_errors_as_problems, no_route, path_error, query_error};
+use crate::http::request_id::{REQUEST_ID, request_id};
+use crate::openapi::ApiDoc;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Db,
+    pub tokens: TokenKeys,
+    pub login_limiter: LoginLimiter,
+    pub config: Config,
+}
+
+impl AppState {
+    pub fn new(db: Db, jwt_secret: &str, config: Config) -> Self {
+        Self {
+            db,
+            tokens: TokenKeys::new(jwt_secret, &config),
+            login_limiter: LoginLimiter::new(config.rate_limit_logins_per_minute),
+            config,
+        }
+    }
+}
+
+/// The whole application: `/api/v1`, the service endpoints, the spec and the docs.
+pub fn build(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<
+        ServiceRequest,
+        Config = (),
+        Response = ServiceResponse<impl MessageBody>,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    let config = &state.config;
+    let body_limit = config.max_body_bytes;
+    let cors = cors(&config.cors_allowed_origins);
+    let max_age = CacheMaxAge(config.cache_max_age_seconds);
+    App::new()
+        .app_data(state.clone())
+        .app_data(BodyLimit(body_limit))
+        .app_data(web::PayloadConfig::new(body_limit))
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .app_data(max_age)
+        .service(
+            web::scope("/api/v1")
+                .wrap(from_fn(conditional_get))
+                .configure(crate::auth::routes::configure)
+                .configure(crate::users::routes::configure)
+                .configure(crate::authors::routes::configure)
+                .configure(crate::categories::routes::configure),
+        )
+        .service(resource("/health", vec![(Method::GET, web::to(health))]))
+        .service(resource("/ready", vec![(Method::GET, web::to(ready))]))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
+        .service(resource(
+            "/docs",
+            vec![(Method::GET, web::to(docs_redirect))],
+        ))
+        .default_service(web::to(no_route))
+        .wrap(cors)
+        .wrap(from_fn(framework_errors_as_problems))
+        .wrap(Compress::default())
+        .wrap(from_fn(request_id))
+}
+
+fn cors(origins: &[String]) -> Cors {
+    let mut cors = Cors::default()
+        .allowed_methods([
+            Method::GET,
+            Method::HEAD,
+            Method::POST,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::ACCEPT,
+            header::IF_NONE_MATCH,
+            REQUEST_ID,
+        ])
+        .expose_headers([
+            header::HeaderName::from_static("x-total-count"),
+            header::LINK,
+            header::ETAG,
+            REQUEST_ID,
+            header::RETRY_AFTER,
+            header::LOCATION,
+        ])
+        .max_age(3600);
+    if origins.iter().any(|origin| origin == "*") {
+        cors = cors.allow_any_origin().send_wildcard();
+    } else {
+        for origin in origins {
+            cors = cors.allowed_origin(origin);
+        }
+    }
+    cors
+}
+
+/// The client's address, for rate limits: the TCP peer, never a header a client can forge.
+pub fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string())
+}
+
+/// The state of the service.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthStatus {
+    #[schema(example = "ok")]
+    pub status: &'static str,
+}
+
+/// Liveness: the process answers.
+#[utoipa::path(
+    get, path = "/health", tag = "service",
+    security(()),
+    responses((status = 200, description = "The process is up", body = HealthStatus))
+)]
+pub async fn health() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(HealthStatus { status: "ok" })
+}
+
+/// Readiness: the database answers.
+#[utoipa::path(
+    get, path = "/ready", tag = "service",
+    security(()),
+    responses(
+        (status = 200, description = "Ready to serve", body = HealthStatus),
+        (status = 503, description = "The database does not answer", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    if state.db.is_ready().await {
+        Ok(HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(HealthStatus { status: "ready" }))
+    } else {
+        Err(ApiError::Unavailable)
+    }
+}
+
+async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header((header::LOCATION, "/docs/"))
+        .finish()
+}

@@ -1,0 +1,161 @@
+//! `/auth`: log in, refresh, log out, and who am I.
+
+use actix_web::http::Method;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::model::{LoginRequest, RefreshRequest, TokenResponse};
+use super::{Caller, password, queries, tokens};
+use crate::app::{AppState, client_address};
+use crate::error::{ApiError, Problem};
+use crate::http::time::now;
+use crate::http::{Json, resource};
+use crate::users::model::{User, UserRow};
+use crate::users::queries as users;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(
+        "/auth/login",
+        vec![(Method::POST, web::to(login))],
+    ))
+    .service(resource(
+        "/auth/refresh",
+        vec![(Method::POST, web::to(refresh))],
+    ))
+    .service(resource(
+        "/auth/logout",
+        vec![(Method::POST, web::to(logout))],
+    ))
+    .service(resource("/auth/me", vec![(Method::GET, web::to(me))]));
+}
+
+/// Log in with email and password.
+///
+/// Answers the same `401` for an unknown email and a wrong password. Attempts are limited
+/// per client address and email (`429` with `Retry-After`).
+#[utoipa::path(
+    post, path = "/api/v1/auth/login", tag = "auth",
+    request_body = LoginRequest,
+    security(()),
+    responses(
+        (status = 200, description = "Signed in", body = TokenResponse),
+        (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let LoginRequest { email, password } = body.0;
+    state
+        .login_limiter
+        .check(&client_address(&req), email.trim())?;
+    let db = state.db.clone();
+    let lookup = email.trim().to_lowercase();
+    let user = db
+        .read(move |conn| Ok(users::find_by_email(conn, &lookup)?))
+        .await?;
+    let verified = web::block(move || match user {
+        Some(user) if password::verify(&password, &user.password_hash) => Some(user),
+        Some(_) => None,
+        None => {
+            password::verify_against_dummy(&password);
+            None
+        }
+    })
+    .await?;
+    let user =
+        verified.ok_or_else(|| ApiError::Unauthorized("wrong email or password".to_owned()))?;
+    Ok(HttpResponse::Ok().json(issue_tokens(&state, user).await?))
+}
+
+/// Trade a refresh token for a new pair; the old refresh token stops working.
+#[utoipa::path(
+    post, path = "/api/v1/auth/refresh", tag = "auth",
+    request_body = RefreshRequest,
+    security(()),
+    responses(
+        (status = 200, description = "New tokens", body = TokenResponse),
+        (status = 401, description = "Invalid, expired or used refresh token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn refresh(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let token = body.0.refresh_token;
+    let user = state
+        .db
+        .write(move |conn| {
+            let user_id = queries::consume(conn, &token, now())?;
+            users::find(conn, user_id)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(issue_tokens(&state, user).await?))
+}
+
+/// Revoke a refresh token. Unknown tokens are ignored, so logging out twice is harmless.
+#[utoipa::path(
+    post, path = "/api/v1/auth/logout", tag = "auth",
+    request_body = RefreshRequest,
+    security(()),
+    responses((status = 204, description = "The refresh token no longer works"))
+)]
+pub async fn logout(
+    state: web::Data<AppState>,
+    body: Json<RefreshRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let token = body.0.refresh_token;
+    state
+        .db
+        .write(move |conn| Ok(queries::revoke(conn, &token)?))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The signed-in user.
+#[utoipa::path(
+    get, path = "/api/v1/auth/me", tag = "auth",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The caller's account", body = User),
+        (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<User>, ApiError> {
+    let user = state
+        .db
+        .read(move |conn| users::find(conn, caller.user_id))
+        .await
+        .map_err(|error| match error {
+            ApiError::NotFound(_) => {
+                ApiError::Unauthorized("the account no longer exists".to_owned())
+            }
+            other => other,
+        })?;
+    Ok(web::Json(user.into()))
+}
+
+async fn issue_tokens(state: &AppState, user: UserRow) -> Result<TokenResponse, ApiError> {
+    let access_token = state.tokens.issue(user.id, user.role)?;
+    let refresh_token = tokens::new_refresh_token();
+    let stored = refresh_token.clone();
+    let ttl_days = state.tokens.refresh_ttl_days;
+    let user_id = user.id;
+    state
+        .db
+        .write(move |conn| {
+            let now = now();
+            queries::purge_expired(conn, now)?;
+            Ok(queries::store(conn, user_id, &stored, ttl_days, now)?)
+        })
+        .await?;
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: state.tokens.access_ttl_seconds,
+        refresh_token,
+        user: user.into(),
+    })
+}

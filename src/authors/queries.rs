@@ -1,0 +1,87 @@
+//! Author queries: users with their count of published articles.
+
+use diesel::prelude::*;
+
+use super::model::Author;
+use crate::articles::queries::public_count_by_author;
+use crate::db::Conn;
+use crate::db::schema::users;
+use crate::error::ApiError;
+use crate::http::ListParams;
+use crate::http::sort::SortField;
+use crate::http::time::now;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthorSort {
+    DisplayName,
+    ArticleCount,
+}
+
+impl SortField for AuthorSort {
+    const NAMES: &'static [&'static str] = &["display_name", "article_count"];
+    const DEFAULT: &'static str = "display_name";
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "display_name" => Some(Self::DisplayName),
+            "article_count" => Some(Self::ArticleCount),
+            _ => None,
+        }
+    }
+}
+
+/// Where an author is looked up: by id or by slug.
+pub enum AuthorKey {
+    Id(i64),
+    Slug(String),
+}
+
+fn profiles() -> users::BoxedQuery<'static, diesel::sqlite::Sqlite> {
+    users::table.into_boxed()
+}
+
+pub fn list(
+    conn: &mut Conn,
+    params: ListParams<AuthorSort>,
+) -> Result<(Vec<Author>, i64), ApiError> {
+    let total = profiles().count().get_result(conn)?;
+    let count = public_count_by_author(now());
+    let query = profiles().select((
+        users::id,
+        users::display_name,
+        users::slug,
+        users::bio,
+        users::avatar_url,
+        count,
+    ));
+    let desc = params.sort.descending;
+    let query = match params.sort.field {
+        AuthorSort::DisplayName => crate::order_by!(query, desc, users::display_name),
+        AuthorSort::ArticleCount => crate::order_by!(query, desc, count),
+    };
+    let authors = query
+        .then_order_by(users::id.asc())
+        .limit(params.page.per_page)
+        .offset(params.page.offset())
+        .load(conn)?;
+    Ok((authors, total))
+}
+
+pub fn find(conn: &mut Conn, key: AuthorKey) -> Result<Author, ApiError> {
+    let query = profiles().select((
+        users::id,
+        users::display_name,
+        users::slug,
+        users::bio,
+        users::avatar_url,
+        public_count_by_author(now()),
+    ));
+    let query = match key {
+        AuthorKey::Id(id) => query.filter(users::id.eq(id)),
+        AuthorKey::Slug(slug) => query.filter(users::slug.eq(slug)),
+    };
+    query
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("author"))
+}

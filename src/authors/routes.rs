@@ -1,0 +1,78 @@
+//! `/authors`: public author profiles.
+
+use actix_web::http::Method;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::model::Author;
+use super::queries::{self, AuthorKey, AuthorSort};
+use crate::app::AppState;
+use crate::error::ApiError;
+use crate::http::{ListParams, Paginated, pagination, resource};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(
+        "/authors",
+        vec![(Method::GET, web::to(list_authors))],
+    ))
+    .service(resource(
+        "/authors/slug/{slug}",
+        vec![(Method::GET, web::to(get_author_by_slug))],
+    ))
+    .service(resource(
+        "/authors/{id}",
+        vec![(Method::GET, web::to(get_author))],
+    ));
+}
+
+/// List authors with their number of published articles.
+#[utoipa::path(
+    get, path = "/api/v1/authors", tag = "authors",
+    params(ListParams<AuthorSort>),
+    security(()),
+    responses((status = 200, description = "A page of authors", body = Paginated<Author>))
+)]
+pub async fn list_authors(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    params: ListParams<AuthorSort>,
+) -> Result<HttpResponse, ApiError> {
+    let (authors, total) = state
+        .db
+        .read(move |conn| queries::list(conn, params))
+        .await?;
+    Ok(pagination::respond(&req, params.page, total, authors))
+}
+
+/// One author by id.
+#[utoipa::path(
+    get, path = "/api/v1/authors/{id}", tag = "authors",
+    params(("id" = i64, Path, minimum = 1, description = "Author (user) id")),
+    security(()),
+    responses((status = 200, description = "The author", body = Author))
+)]
+pub async fn get_author(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<Author>, ApiError> {
+    let key = AuthorKey::Id(id.into_inner());
+    Ok(web::Json(
+        state.db.read(move |conn| queries::find(conn, key)).await?,
+    ))
+}
+
+/// One author by slug.
+#[utoipa::path(
+    get, path = "/api/v1/authors/slug/{slug}", tag = "authors",
+    params(("slug" = String, Path, description = "Author slug", example = "conservative-guard")),
+    security(()),
+    responses((status = 200, description = "The author", body = Author))
+)]
+pub async fn get_author_by_slug(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<web::Json<Author>, ApiError> {
+    let key = AuthorKey::Slug(slug.into_inner());
+    Ok(web::Json(
+        state.db.read(move |conn| queries::find(conn, key)).await?,
+    ))
+}

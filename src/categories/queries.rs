@@ -1,0 +1,218 @@
+//! Category queries.
+
+use diesel::dsl;
+use diesel::prelude::*;
+
+use super::model::{Category, CategoryPatch, NewCategory};
+use crate::articles::queries::{self as articles, public_count_in_category};
+use crate::db::Conn;
+use crate::db::schema::categories;
+use crate::domain::Slug;
+
+use crate::error::ApiError;
+use crate::http::sort::SortField;
+use crate::http::time::now;
+use crate::http::{Change, ListParams};
+use crate::users::queries::column;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CategorySort {
+    Name,
+    ArticleCount,
+}
+
+impl SortField for CategorySort {
+    const NAMES: &'static [&'static str] = &["name", "article_count"];
+    const DEFAULT: &'static str = "name";
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "name" => Some(Self::Name),
+            "article_count" => Some(Self::ArticleCount),
+            _ => None,
+        }
+    }
+}
+
+/// Where a category is looked up: by id or by slug.
+pub enum CategoryKey {
+    Id(i64),
+    Slug(String),
+}
+
+#[dsl::auto_type(no_type_alias)]
+fn with_counts() -> _ {
+    let count: public_count_in_category = public_count_in_category(now());
+    categories::table.select((
+        categories::id,
+        categories::name,
+        categories::slug,
+        categories::description,
+        categories::parent_id,
+        categories::created_at,
+        categories::updated_at,
+        count,
+    ))
+}
+
+pub fn list(
+    conn: &mut Conn,
+    params: ListParams<CategorySort>,
+) -> Result<(Vec<Category>, i64), ApiError> {
+    let total = categories::table.count().get_result(conn)?;
+    let query = with_counts().into_boxed();
+    let desc = params.sort.descending;
+    let query = match params.sort.field {
+        CategorySort::Name => crate::order_by!(query, desc, categories::name),
+        CategorySort::ArticleCount => {
+            crate::order_by!(query, desc, public_count_in_category(now()))
+        }
+    };
+    let rows = query
+        .then_order_by(categories::id.asc())
+        .limit(params.page.per_page)
+        .offset(params.page.offset())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+pub fn find(conn: &mut Conn, key: CategoryKey) -> Result<Category, ApiError> {
+    let query = with_counts().into_boxed();
+    let query = match key {
+        CategoryKey::Id(id) => query.filter(categories::id.eq(id)),
+        CategoryKey::Slug(slug) => query.filter(categories::slug.eq(slug)),
+    };
+    query
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("category"))
+}
+
+fn exists(conn: &mut Conn, id: i64) -> QueryResult<bool> {
+    dsl::select(dsl::exists(categories::table.find(id))).get_result(conn)
+}
+
+fn slug_taken(conn: &mut Conn, slug: &str) -> QueryResult<bool> {
+    dsl::select(dsl::exists(
+        categories::table.filter(categories::slug.eq(slug)),
+    ))
+    .get_result(conn)
+}
+
+fn parent_of(conn: &mut Conn, id: i64) -> QueryResult<Option<i64>> {
+    categories::table
+        .find(id)
+        .select(categories::parent_id)
+        .first(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+/// The parent must exist, and for an existing category must not be itself or one of its
+/// descendants: that would make a cycle.
+fn check_parent(conn: &mut Conn, id: Option<i64>, parent_id: i64) -> Result<(), ApiError> {
+    if !exists(conn, parent_id)? {
+        return Err(ApiError::invalid("parent_id", "no category has this id"));
+    }
+    let Some(id) = id else { return Ok(()) };
+    let mut ancestor = Some(parent_id);
+    // The bound guards against a cycle already in the data.
+    for _ in 0..10_000 {
+        match ancestor {
+            Some(current) if current == id => {
+                return Err(ApiError::invalid(
+                    "parent_id",
+                    "a category cannot be its own ancestor",
+                ));
+            }
+            Some(current) => ancestor = parent_of(conn, current)?,
+            None => return Ok(()),
+        }
+    }
+    Ok(())
+}
+
+pub fn insert(conn: &mut Conn, new: NewCategory) -> Result<Category, ApiError> {
+    if let Some(parent_id) = new.parent_id {
+        check_parent(conn, None, parent_id)?;
+    }
+    let slug = Slug::claim(new.slug, &new.name, "category", |s| slug_taken(conn, s))?;
+    let now = now();
+    let id: i64 = diesel::insert_into(categories::table)
+        .values((
+            categories::name.eq(new.name),
+            categories::slug.eq(slug.as_str()),
+            categories::description.eq(new.description),
+            categories::parent_id.eq(new.parent_id),
+            categories::created_at.eq(now),
+            categories::updated_at.eq(now),
+        ))
+        .returning(categories::id)
+        .get_result(conn)?;
+    find(conn, CategoryKey::Id(id))
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = categories)]
+struct CategoryChanges {
+    name: Option<String>,
+    slug: Option<String>,
+    description: Option<Option<String>>,
+    parent_id: Option<Option<i64>>,
+    updated_at: chrono::NaiveDateTime,
+}
+
+pub fn update(conn: &mut Conn, id: i64, patch: CategoryPatch) -> Result<Category, ApiError> {
+    let current = find(conn, CategoryKey::Id(id))?;
+    if let Some(slug) = &patch.slug {
+        slug.check_free(Some(&current.slug), |s| slug_taken(conn, s))?;
+    }
+    if let Change::Set(parent_id) = patch.parent_id {
+        check_parent(conn, Some(id), parent_id)?;
+    }
+    let changes = CategoryChanges {
+        name: patch.name,
+        slug: patch.slug.map(|s| s.as_str().to_owned()),
+        description: column(patch.description),
+        parent_id: column(patch.parent_id),
+        updated_at: now(),
+    };
+    diesel::update(categories::table.find(id))
+        .set(changes)
+        .execute(conn)?;
+    find(conn, CategoryKey::Id(id))
+}
+
+/// Deletes a category. Its articles must first move to `reassign_to` (`409` otherwise);
+/// its children move up to its own parent, as in WordPress.
+pub fn delete(conn: &mut Conn, id: i64, reassign_to: Option<i64>) -> Result<(), ApiError> {
+    let parent = categories::table
+        .find(id)
+        .select(categories::parent_id)
+        .first::<Option<i64>>(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("category"))?;
+    match reassign_to {
+        Some(target) if target == id => {
+            return Err(ApiError::invalid("reassign_to", "must be another category"));
+        }
+        Some(target) => {
+            if !exists(conn, target)? {
+                return Err(ApiError::invalid("reassign_to", "no category has this id"));
+            }
+            articles::move_to_category(conn, id, target)?;
+        }
+        None if articles::category_in_use(conn, id)? => {
+            return Err(ApiError::Conflict(
+                "the category has articles: pass ?reassign_to={category id} to move them first"
+                    .to_owned(),
+            ));
+        }
+        None => {}
+    }
+    diesel::update(categories::table.filter(categories::parent_id.eq(id)))
+        .set(categories::parent_id.eq(parent))
+        .execute(conn)?;
+    diesel::delete(categories::table.find(id)).execute(conn)?;
+    Ok(())
+}

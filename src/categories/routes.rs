@@ -1,0 +1,167 @@
+//! `/categories`: public reads, editor writes.
+
+use actix_web::http::Method;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::model::{Category, CategoryPatch, CategoryPatchBody, NewCategory, NewCategoryBody};
+use super::queries::{self, CategoryKey, CategorySort};
+use crate::app::AppState;
+use crate::auth::{Action, Caller};
+use crate::error::{ApiError, Problem};
+use crate::http::{Json, ListParams, Paginated, ReassignQuery, created, pagination, resource};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(
+        "/categories",
+        vec![
+            (Method::GET, web::to(list_categories)),
+            (Method::POST, web::to(create_category)),
+        ],
+    ))
+    .service(resource(
+        "/categories/slug/{slug}",
+        vec![(Method::GET, web::to(get_category_by_slug))],
+    ))
+    .service(resource(
+        "/categories/{id}",
+        vec![
+            (Method::GET, web::to(get_category)),
+            (Method::PATCH, web::to(update_category)),
+            (Method::DELETE, web::to(delete_category)),
+        ],
+    ));
+}
+
+/// List categories with their number of published articles.
+#[utoipa::path(
+    get, path = "/api/v1/categories", tag = "categories",
+    params(ListParams<CategorySort>),
+    security(()),
+    responses((status = 200, description = "A page of categories", body = Paginated<Category>))
+)]
+pub async fn list_categories(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    params: ListParams<CategorySort>,
+) -> Result<HttpResponse, ApiError> {
+    let (rows, total) = state
+        .db
+        .read(move |conn| queries::list(conn, params))
+        .await?;
+    Ok(pagination::respond(&req, params.page, total, rows))
+}
+
+/// One category by id.
+#[utoipa::path(
+    get, path = "/api/v1/categories/{id}", tag = "categories",
+    params(("id" = i64, Path, minimum = 1, description = "Category id")),
+    security(()),
+    responses((status = 200, description = "The category", body = Category))
+)]
+pub async fn get_category(
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<web::Json<Category>, ApiError> {
+    let key = CategoryKey::Id(id.into_inner());
+    Ok(web::Json(
+        state.db.read(move |conn| queries::find(conn, key)).await?,
+    ))
+}
+
+/// One category by slug.
+#[utoipa::path(
+    get, path = "/api/v1/categories/slug/{slug}", tag = "categories",
+    params(("slug" = String, Path, description = "Category slug", example = "world-news")),
+    security(()),
+    responses((status = 200, description = "The category", body = Category))
+)]
+pub async fn get_category_by_slug(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+) -> Result<web::Json<Category>, ApiError> {
+    let key = CategoryKey::Slug(slug.into_inner());
+    Ok(web::Json(
+        state.db.read(move |conn| queries::find(conn, key)).await?,
+    ))
+}
+
+/// Create a category (editors and admins).
+#[utoipa::path(
+    post, path = "/api/v1/categories", tag = "categories",
+    request_body = NewCategoryBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = Category),
+        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_category(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewCategoryBody>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManageCategories)?;
+    let new = NewCategory::try_from(body.0)?;
+    let category = state
+        .db
+        .write(move |conn| queries::insert(conn, new))
+        .await?;
+    Ok(created(
+        format!("/api/v1/categories/{}", category.id),
+        &category,
+    ))
+}
+
+/// Change a category; only the fields sent change.
+#[utoipa::path(
+    patch, path = "/api/v1/categories/{id}", tag = "categories",
+    params(("id" = i64, Path, minimum = 1, description = "Category id")),
+    request_body = CategoryPatchBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The changed category", body = Category),
+        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_category(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<CategoryPatchBody>,
+) -> Result<web::Json<Category>, ApiError> {
+    caller.require(Action::ManageCategories)?;
+    let id = id.into_inner();
+    let patch = CategoryPatch::try_from(body.0)?;
+    Ok(web::Json(
+        state
+            .db
+            .write(move |conn| queries::update(conn, id, patch))
+            .await?,
+    ))
+}
+
+/// Delete a category. One with articles needs `?reassign_to=`; its children move up.
+#[utoipa::path(
+    delete, path = "/api/v1/categories/{id}", tag = "categories",
+    params(("id" = i64, Path, minimum = 1, description = "Category id"), ReassignQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "The category has articles", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_category(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    query: web::Query<ReassignQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManageCategories)?;
+    let id = id.into_inner();
+    let reassign_to = query.into_inner().reassign_to;
+    state
+        .db
+        .write(move |conn| queries::delete(conn, id, reassign_to))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

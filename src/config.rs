@@ -1,0 +1,157 @@
+//! Every setting, read from the environment (and an optional `.env`) and checked once at start.
+
+use std::env;
+use std::str::FromStr;
+
+/// The settings of one running server. Names match `.env.example`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub database_url: String,
+    pub bind_address: String,
+    /// `None` only until `serve --demo` fills in a random secret; `serve` refuses to start without.
+    pub jwt_secret: Option<String>,
+    pub jwt_issuer: String,
+    pub jwt_audience: String,
+    pub access_token_ttl_seconds: i64,
+    pub refresh_token_ttl_days: i64,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<String>,
+    pub cors_allowed_origins: Vec<String>,
+    pub rate_limit_logins_per_minute: u32,
+    pub max_body_bytes: usize,
+    pub cache_max_age_seconds: u32,
+    pub db_pool_size: u32,
+}
+
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// A setting that is present but unusable; the message names it.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Reads the process environment, after loading `.env` when there is one.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        // A missing .env is normal; a broken one is not silently ignored.
+        match dotenvy::dotenv() {
+            Ok(_) => {}
+            Err(error) if error.not_found() => {}
+            Err(error) => return Err(ConfigError(format!("could not read .env: {error}"))),
+        }
+        Self::from_lookup(|name| env::var(name).ok().filter(|value| !value.is_empty()))
+    }
+
+    /// Builds the configuration from any source of variables; tests pass a map.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let jwt_secret = lookup("JWT_SECRET");
+        if let Some(secret) = &jwt_secret {
+            check_secret(secret)?;
+        }
+        let max_body_bytes = parse(&lookup, "MAX_BODY_BYTES", 1024 * 1024)?;
+        if max_body_bytes == 0 {
+            return Err(ConfigError("MAX_BODY_BYTES must be at least 1".to_owned()));
+        }
+        Ok(Self {
+            database_url: lookup("DATABASE_URL").unwrap_or_else(|| "data/content.db".to_owned()),
+            bind_address: lookup("BIND_ADDRESS").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            jwt_secret,
+            jwt_issuer: lookup("JWT_ISSUER").unwrap_or_else(|| "newsroom".to_owned()),
+            jwt_audience: lookup("JWT_AUDIENCE").unwrap_or_else(|| "newsroom-api".to_owned()),
+            access_token_ttl_seconds: positive(&lookup, "ACCESS_TOKEN_TTL_SECONDS", 900)?,
+            refresh_token_ttl_days: positive(&lookup, "REFRESH_TOKEN_TTL_DAYS", 30)?,
+            admin_email: lookup("ADMIN_EMAIL"),
+            admin_password: lookup("ADMIN_PASSWORD"),
+            cors_allowed_origins: lookup("CORS_ALLOWED_ORIGINS")
+                .unwrap_or_else(|| "*".to_owned())
+                .split(',')
+                .map(|origin| origin.trim().to_owned())
+                .filter(|origin| !origin.is_empty())
+                .collect(),
+            rate_limit_logins_per_minute: positive(&lookup, "RATE_LIMIT_LOGINS_PER_MINUTE", 5)?,
+            max_body_bytes,
+            cache_max_age_seconds: parse(&lookup, "CACHE_MAX_AGE_SECONDS", 60)?,
+            db_pool_size: positive(&lookup, "DB_POOL_SIZE", 8)?,
+        })
+    }
+
+    /// The JWT secret, which `serve` cannot do without.
+    pub fn require_jwt_secret(&self) -> Result<&str, ConfigError> {
+        self.jwt_secret.as_deref().ok_or_else(|| {
+            ConfigError(format!(
+                "JWT_SECRET is not set: set it to a random string of at least \
+                 {MIN_JWT_SECRET_BYTES} bytes (for example `openssl rand -hex 32`), \
+                 or run `serve --demo` to try the API with a throwaway secret"
+            ))
+        })
+    }
+}
+
+fn check_secret(secret: &str) -> Result<(), ConfigError> {
+    if secret.len() < MIN_JWT_SECRET_BYTES {
+        return Err(ConfigError(format!(
+            "JWT_SECRET is {} bytes long; it must be at least {MIN_JWT_SECRET_BYTES}",
+            secret.len()
+        )));
+    }
+    Ok(())
+}
+
+fn parse<T: FromStr>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match lookup(name) {
+        None => Ok(default),
+        Some(value) => value
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError(format!("{name} must be a whole number, not `{value}`"))),
+    }
+}
+
+fn positive<T: FromStr + PartialOrd + Default + Copy>(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &str,
+    default: T,
+) -> Result<T, ConfigError> {
+    let value = parse(lookup, name, default)?;
+    if value <= T::default() {
+        return Err(ConfigError(format!("{name} must be greater than zero")));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn defaults_match_the_documentation() -> Result<(), ConfigError> {
+        let config = config(&[])?;
+        assert_eq!(config.database_url, "data/content.db");
+        assert_eq!(config.bind_address, "127.0.0.1:8080");
+        assert_eq!(config.access_token_ttl_seconds, 900);
+        assert_eq!(config.max_body_bytes, 1024 * 1024);
+        assert_eq!(config.cors_allowed_origins, vec!["*"]);
+        assert!(config.require_jwt_secret().is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn short_secrets_and_bad_numbers_are_refused() {
+        assert!(config(&[("JWT_SECRET", "short")]).is_err());
+        assert!(config(&[("ACCESS_TOKEN_TTL_SECONDS", "soon")]).is_err());
+        assert!(config(&[("RATE_LIMIT_LOGINS_PER_MINUTE", "0")]).is_err());
+    }
+}

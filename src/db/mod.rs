@@ -1,0 +1,183 @@
+//! The database: the connection pool, embedded migrations, and the helpers that run diesel
+//! on the blocking thread pool, never on actix's async workers.
+
+pub mod schema;
+mod sqlite;
+
+use diesel::RunQueryDsl;
+use diesel::r2d2::{ConnectionManager, Pool};
+use diesel::sqlite::SqliteConnection;
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use crate::error::ApiError;
+
+pub type Conn = SqliteConnection;
+
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+/// A pool of connections plus the lock that serializes writers.
+///
+/// SQLite allows one writer at a time. Taking this lock before `BEGIN IMMEDIATE` makes
+/// writers queue in the process instead of spinning in SQLite's busy handler, so no request
+/// ever sees "database is locked".
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool<ConnectionManager<SqliteConnection>>,
+    write_lock: Arc<Mutex<()>>,
+}
+
+impl Db {
+    /// Opens (creating when missing) the database file and applies pending migrations.
+    pub fn open(url: &str, pool_size: u32) -> Result<Self, String> {
+        if let Some(parent) = Path::new(url)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            std::fs::create_dir_all(parent)
+                .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
+        }
+        sqlite::prepare(url).map_err(|error| format!("cannot open database {url}: {error}"))?;
+        let pool = Pool::builder()
+            .max_size(pool_size)
+            .connection_customizer(Box::new(sqlite::Pragmas))
+            .build(ConnectionManager::<SqliteConnection>::new(url))
+            .map_err(|error| format!("cannot open database {url}: {error}"))?;
+        let db = Self {
+            pool,
+            write_lock: Arc::new(Mutex::new(())),
+        };
+        db.migrate()?;
+        Ok(db)
+    }
+
+    fn migrate(&self) -> Result<(), String> {
+        let mut conn = self.pool.get().map_err(|error| error.to_string())?;
+        conn.run_pending_migrations(MIGRATIONS)
+            .map(|_| ())
+            .map_err(|error| format!("migrations failed: {error}"))
+    }
+
+    /// Runs a read on the blocking pool.
+    pub async fn read<T, F>(&self, query: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut Conn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || db.read_blocking(query)).await?
+    }
+
+    /// Runs a write in one `BEGIN IMMEDIATE` transaction on the blocking pool.
+    pub async fn write<T, F>(&self, change: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut Conn) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || db.write_blocking(change)).await?
+    }
+
+    /// The same as [`Db::read`], for callers that are already off the async workers.
+    pub fn read_blocking<T>(
+        &self,
+        query: impl FnOnce(&mut Conn) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut conn = self.pool.get()?;
+        query(&mut conn)
+    }
+
+    /// The same as [`Db::write`], for callers that are already off the async workers.
+    pub fn write_blocking<T>(
+        &self,
+        change: impl FnOnce(&mut Conn) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut conn = self.pool.get()?;
+        // A poisoned lock only means another writer panicked; the data is in SQLite, not here.
+        let _guard = self
+            .write_lock
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        conn.immediate_transaction(change)
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn is_ready(&self) -> bool {
+        self.read(|conn| {
+            diesel::sql_query("SELECT 1")
+                .execute(conn)
+                .map(|_| ())
+                .map_err(ApiError::from)
+        })
+        .await
+        .is_ok()
+    }
+}
+
+/// Declares an enum stored as text: serde names, OpenAPI enum, and diesel conversions that
+/// work on any backend.
+#[macro_export]
+macro_rules! text_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash,
+            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+            diesel::expression::AsExpression, diesel::deserialize::FromSqlRow,
+        )]
+        #[diesel(sql_type = diesel::sql_types::Text)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $text),+ }
+            }
+
+            pub fn from_name(text: &str) -> Option<Self> {
+                match text { $($text => Some(Self::$variant),)+ _ => None }
+            }
+        }
+
+        impl<DB> diesel::serialize::ToSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            str: diesel::serialize::ToSql<diesel::sql_types::Text, DB>,
+        {
+            fn to_sql<'b>(
+                &'b self,
+                out: &mut diesel::serialize::Output<'b, '_, DB>,
+            ) -> diesel::serialize::Result {
+                self.as_str().to_sql(out)
+            }
+        }
+
+        impl<DB> diesel::deserialize::FromSql<diesel::sql_types::Text, DB> for $name
+        where
+            DB: diesel::backend::Backend,
+            String: diesel::deserialize::FromSql<diesel::sql_types::Text, DB>,
+        {
+            fn from_sql(bytes: DB::RawValue<'_>) -> diesel::deserialize::Result<Self> {
+                let text = String::from_sql(bytes)?;
+                Self::from_name(&text)
+                    .ok_or_else(|| format!("unknown {} `{text}`", stringify!($name)).into())
+            }
+        }
+    };
+}
+
+/// Orders a boxed query by `column`, ascending or descending; both arms share one type.
+#[macro_export]
+macro_rules! order_by {
+    ($query:expr, $descending:expr, $column:expr) => {
+        if $descending {
+            $query.order($column.desc())
+        } else {
+            $query.order($column.asc())
+        }
+    };
+}

@@ -1,0 +1,70 @@
+//! Diesel table definitions, kept in step with `migrations/` by hand.
+
+diesel::table! {
+    users (id) {
+        id -> BigInt,
+        email -> Text,
+        password_hash -> Text,
+        display_name -> Text,
+        slug -> Text,
+        role -> Text,
+        bio -> Nullable<Text>,
+        avatar_url -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refresh_tokens (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    categories (id) {
+        id -> BigInt,
+        name -> Text,
+        slug -> Text,
+        description -> Nullable<Text>,
+        parent_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    articles (id) {
+        id -> BigInt,
+        title -> Text,
+        slug -> Text,
+        excerpt -> Text,
+        content -> Text,
+        content_format -> Text,
+        content_html -> Text,
+        status -> Text,
+        published_at -> Nullable<Timestamp>,
+        featured -> Bool,
+        comments_open -> Bool,
+        featured_image_url -> Nullable<Text>,
+        featured_image_alt -> Nullable<Text>,
+        featured_image_caption -> Nullable<Text>,
+        category_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        reading_time_minutes -> Integer,
+        view_count -> BigInt,
+        comment_count -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(refresh_tokens -> users (user_id));
+diesel::joinable!(articles -> users (author_id));
+diesel::joinable!(articles -> categories (category_id));
+
+diesel::allow_tables_to_appear_in_same_query!(users, refresh_tokens, categories, articles);

@@ -1,0 +1,37 @@
+//! Everything that only SQLite understands: connection pragmas. PostgreSQL will not need it.
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::CustomizeConnection;
+use diesel::sqlite::SqliteConnection;
+
+/// Milliseconds a connection waits for another writer before giving up.
+const BUSY_TIMEOUT_MS: u32 = 10_000;
+
+/// Applies the pragmas every connection needs (the busy timeout first, so that even
+/// switching to WAL waits for a concurrent opener instead of failing): WAL so readers never wait for the writer,
+/// enforced foreign keys, a busy timeout, and `synchronous=NORMAL` (safe with WAL).
+#[derive(Debug, Clone, Copy)]
+pub struct Pragmas;
+
+impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+        conn.batch_execute(&format!(
+            "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
+             PRAGMA journal_mode = WAL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA synchronous = NORMAL;"
+        ))
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// Switches a new database file to WAL once, before the pool opens connections in parallel:
+/// changing the journal mode needs the file to itself, and racing openers would get "locked".
+pub fn prepare(url: &str) -> Result<(), String> {
+    use diesel::Connection;
+    let mut conn = SqliteConnection::establish(url).map_err(|error| error.to_string())?;
+    conn.batch_execute(&format!(
+        "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL;"
+    ))
+    .map_err(|error| error.to_string())
+}

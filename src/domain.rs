@@ -1,0 +1,244 @@
+//! Small validated types that request bodies are parsed into, and the collector that
+//! gathers every invalid field of a body into one `422`.
+
+use crate::error::{ApiError, FieldError};
+
+pub const MAX_SLUG_CHARS: usize = 200;
+
+/// Collects field errors so that a client learns about every bad field at once.
+#[derive(Debug, Default)]
+pub struct Checks(Vec<FieldError>);
+
+impl Checks {
+    /// Keeps the value when it parsed, records the error when it did not.
+    pub fn take<T>(&mut self, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.0.push(error);
+                None
+            }
+        }
+    }
+
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    /// `422` with every recorded error, or the value built from the parsed parts.
+    pub fn finish<T>(self, build: impl FnOnce() -> Option<T>) -> Result<T, ApiError> {
+        match (self.0.is_empty(), build()) {
+            (true, Some(value)) => Ok(value),
+            (true, None) => Err(ApiError::internal("validation lost a field")),
+            (false, _) => Err(ApiError::Validation(self.0)),
+        }
+    }
+}
+
+/// A trimmed, non-empty text of at most `max` characters.
+pub fn text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if trimmed.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// Optional free text: trimmed, at most `max` characters, empty meaning none.
+pub fn optional_text(field: &str, value: &str, max: usize) -> Result<Option<String>, FieldError> {
+    let trimmed = value.trim();
+    if trimmed.chars().count() > max {
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
+    }
+    Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
+}
+
+/// An absolute `http(s)` URL of printable ASCII (non-ASCII must be percent-encoded),
+/// matching the documented pattern `^https?://[!-~]+$`.
+pub fn url(field: &str, value: &str) -> Result<String, FieldError> {
+    let trimmed = value;
+    let valid = (trimmed.starts_with("https://") || trimmed.starts_with("http://"))
+        && trimmed.len() <= 2000
+        && trimmed
+            .split("://")
+            .nth(1)
+            .is_some_and(|rest| !rest.is_empty())
+        && trimmed.chars().all(|c| c.is_ascii_graphic());
+    if valid {
+        Ok(trimmed.to_owned())
+    } else {
+        Err(FieldError::new(
+            field,
+            "must be an absolute http or https URL",
+        ))
+    }
+}
+
+/// A URL slug: lowercase ASCII letters and digits in groups joined by single dashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slug(String);
+
+/// The pattern a slug matches, as documented in the OpenAPI spec.
+pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+
+impl Slug {
+    pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
+        let valid = !value.is_empty()
+            && value.len() <= MAX_SLUG_CHARS
+            && value.split('-').all(|part| {
+                !part.is_empty()
+                    && part
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            });
+        if valid {
+            Ok(Self(value.to_owned()))
+        } else {
+            Err(FieldError::new(
+                field,
+                "must be lowercase letters and digits separated by single dashes",
+            ))
+        }
+    }
+
+    /// A slug made from a name or title; `fallback` when nothing of it is usable.
+    pub fn from_text(text: &str, fallback: &str) -> Self {
+        let slug = slug::slugify(text);
+        let mut slug: String = slug.chars().take(MAX_SLUG_CHARS - 12).collect();
+        while slug.ends_with('-') {
+            slug.pop();
+        }
+        if slug.is_empty() {
+            Self(fallback.to_owned())
+        } else {
+            Self(slug)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The slug of a new resource: a given one must be free (`409`), a generated one from
+    /// `text` gets a number until it is.
+    pub fn claim(
+        given: Option<Self>,
+        text: &str,
+        fallback: &str,
+        is_taken: impl FnMut(&str) -> diesel::QueryResult<bool>,
+    ) -> Result<Self, ApiError> {
+        match given {
+            Some(slug) => {
+                slug.check_free(None, is_taken)?;
+                Ok(slug)
+            }
+            None => Ok(Self::from_text(text, fallback).first_free(is_taken)?),
+        }
+    }
+
+    /// `409` when another resource than the one whose slug is `current` has this slug.
+    pub fn check_free(
+        &self,
+        current: Option<&str>,
+        mut is_taken: impl FnMut(&str) -> diesel::QueryResult<bool>,
+    ) -> Result<(), ApiError> {
+        if current != Some(self.as_str()) && is_taken(self.as_str())? {
+            return Err(ApiError::Conflict(format!(
+                "the slug `{}` is taken",
+                self.0
+            )));
+        }
+        Ok(())
+    }
+
+    /// The first of `slug`, `slug-2`, `slug-3`… that `is_taken` does not know.
+    pub fn first_free<E>(
+        self,
+        mut is_taken: impl FnMut(&str) -> Result<bool, E>,
+    ) -> Result<Self, E> {
+        if !is_taken(&self.0)? {
+            return Ok(self);
+        }
+        let mut n = 2u64;
+        loop {
+            let candidate = format!("{}-{n}", self.0);
+            if !is_taken(&candidate)? {
+                return Ok(Self(candidate));
+            }
+            n += 1;
+        }
+    }
+}
+
+/// An email address, lowercased so that lookups ignore case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
+        let value = value.trim();
+        if value.len() <= 254 && email_address::EmailAddress::is_valid(value) && value.contains('.')
+        {
+            Ok(Self(value.to_lowercase()))
+        } else {
+            Err(FieldError::new(field, "must be a valid email address"))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_inner(self) -> String {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_made_from_any_text() {
+        assert_eq!(Slug::from_text("World News!", "x").as_str(), "world-news");
+        assert_eq!(
+            Slug::from_text("Café au lait", "x").as_str(),
+            "cafe-au-lait"
+        );
+        assert_eq!(Slug::from_text("!!!", "category").as_str(), "category");
+    }
+
+    #[test]
+    fn given_slugs_must_be_clean() {
+        assert!(Slug::parse("slug", "world-news-2").is_ok());
+        for bad in ["", "World", "a--b", "-a", "a-", "a b", "é"] {
+            assert!(Slug::parse("slug", bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn taken_slugs_get_a_number() -> Result<(), ()> {
+        let taken = ["news", "news-2"];
+        let slug = Slug::from_text("News", "x").first_free(|s| Ok(taken.contains(&s)))?;
+        assert_eq!(slug.as_str(), "news-3");
+        Ok(())
+    }
+
+    #[test]
+    fn emails_are_checked_and_lowercased() {
+        assert_eq!(
+            Email::parse("email", " Ann@Example.COM ").map(Email::into_inner),
+            Ok("ann@example.com".to_owned())
+        );
+        assert!(Email::parse("email", "not-an-email").is_err());
+    }
+}

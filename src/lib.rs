@@ -1,0 +1,16 @@
+//! Newsroom: a headless content API for news sites, one binary over embedded SQLite.
+
+pub mod app;
+pub mod articles;
+pub mod auth;
+pub mod authors;
+pub mod categories;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod http;
+pub mod openapi;
+pub mod seed;
+pub mod users;

@@ -1,0 +1,5 @@
+//! User accounts: the admin-only `/users` endpoints.
+
+pub mod model;
+pub mod queries;
+pub mod routes;

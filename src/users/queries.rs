@@ -1,0 +1,223 @@
+//! User queries.
+
+use diesel::dsl;
+use diesel::prelude::*;
+
+use super::model::{NewUser, Role, UserPatch, UserRow};
+use crate::articles::queries as articles;
+use crate::db::Conn;
+use crate::db::schema::users;
+use crate::domain::Slug;
+
+use crate::error::ApiError;
+use crate::http::sort::SortField;
+use crate::http::time::now;
+use crate::http::{Change, ListParams};
+
+/// How `/users` can be sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserSort {
+    DisplayName,
+    Email,
+    CreatedAt,
+}
+
+impl SortField for UserSort {
+    const NAMES: &'static [&'static str] = &["display_name", "email", "created_at"];
+    const DEFAULT: &'static str = "display_name";
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "display_name" => Some(Self::DisplayName),
+            "email" => Some(Self::Email),
+            "created_at" => Some(Self::CreatedAt),
+            _ => None,
+        }
+    }
+}
+
+pub fn find(conn: &mut Conn, id: i64) -> Result<UserRow, ApiError> {
+    users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("user"))
+}
+
+pub fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<UserRow>> {
+    users::table
+        .filter(users::email.eq(email))
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn list(
+    conn: &mut Conn,
+    params: ListParams<UserSort>,
+    role: Option<Role>,
+) -> Result<(Vec<UserRow>, i64), ApiError> {
+    let filtered = || {
+        let mut query = users::table.into_boxed();
+        if let Some(role) = role {
+            query = query.filter(users::role.eq(role));
+        }
+        query
+    };
+    let total = filtered().count().get_result(conn)?;
+    let query = filtered().select(UserRow::as_select());
+    let desc = params.sort.descending;
+    let query = match params.sort.field {
+        UserSort::DisplayName => crate::order_by!(query, desc, users::display_name),
+        UserSort::Email => crate::order_by!(query, desc, users::email),
+        UserSort::CreatedAt => crate::order_by!(query, desc, users::created_at),
+    };
+    let rows = query
+        .then_order_by(users::id.asc())
+        .limit(params.page.per_page)
+        .offset(params.page.offset())
+        .load(conn)?;
+    Ok((rows, total))
+}
+
+pub fn count_admins(conn: &mut Conn) -> QueryResult<i64> {
+    users::table
+        .filter(users::role.eq(Role::Admin))
+        .count()
+        .get_result(conn)
+}
+
+fn slug_taken(conn: &mut Conn, slug: &str) -> QueryResult<bool> {
+    dsl::select(dsl::exists(users::table.filter(users::slug.eq(slug)))).get_result(conn)
+}
+
+fn email_taken(conn: &mut Conn, email: &str) -> QueryResult<bool> {
+    dsl::select(dsl::exists(users::table.filter(users::email.eq(email)))).get_result(conn)
+}
+
+pub fn insert(conn: &mut Conn, user: NewUser, password_hash: String) -> Result<UserRow, ApiError> {
+    if email_taken(conn, user.email.as_str())? {
+        return Err(ApiError::Conflict(
+            "a user with this email exists".to_owned(),
+        ));
+    }
+    let slug = Slug::claim(user.slug, &user.display_name, "user", |s| {
+        slug_taken(conn, s)
+    })?;
+    let now = now();
+    Ok(diesel::insert_into(users::table)
+        .values((
+            users::email.eq(user.email.into_inner()),
+            users::password_hash.eq(password_hash),
+            users::display_name.eq(user.display_name),
+            users::slug.eq(slug.as_str()),
+            users::role.eq(user.role),
+            users::bio.eq(user.bio),
+            users::avatar_url.eq(user.avatar_url),
+            users::created_at.eq(now),
+            users::updated_at.eq(now),
+        ))
+        .returning(UserRow::as_returning())
+        .get_result(conn)?)
+}
+
+#[derive(AsChangeset)]
+#[diesel(table_name = users)]
+struct UserChanges {
+    email: Option<String>,
+    password_hash: Option<String>,
+    display_name: Option<String>,
+    slug: Option<String>,
+    role: Option<Role>,
+    bio: Option<Option<String>>,
+    avatar_url: Option<Option<String>>,
+    updated_at: chrono::NaiveDateTime,
+}
+
+/// `Change` as diesel's changeset wants it: `None` skips the column, `Some(None)` nulls it.
+pub fn column<T>(change: Change<T>) -> Option<Option<T>> {
+    match change {
+        Change::Keep => None,
+        Change::Clear => Some(None),
+        Change::Set(value) => Some(Some(value)),
+    }
+}
+
+pub fn update(
+    conn: &mut Conn,
+    id: i64,
+    patch: UserPatch,
+    password_hash: Option<String>,
+) -> Result<UserRow, ApiError> {
+    let current = find(conn, id)?;
+    if let Some(email) = &patch.email
+        && email.as_str() != current.email
+        && email_taken(conn, email.as_str())?
+    {
+        return Err(ApiError::Conflict(
+            "a user with this email exists".to_owned(),
+        ));
+    }
+    if let Some(slug) = &patch.slug {
+        slug.check_free(Some(&current.slug), |s| slug_taken(conn, s))?;
+    }
+    let demotes_admin = current.role == Role::Admin && patch.role.is_some_and(|r| r != Role::Admin);
+    if demotes_admin && count_admins(conn)? <= 1 {
+        return Err(ApiError::Conflict(
+            "the last admin cannot be demoted".to_owned(),
+        ));
+    }
+    let changes = UserChanges {
+        email: patch.email.map(|e| e.into_inner()),
+        password_hash,
+        display_name: patch.display_name,
+        slug: patch.slug.map(|s| s.as_str().to_owned()),
+        role: patch.role,
+        bio: column(patch.bio),
+        avatar_url: column(patch.avatar_url),
+        updated_at: now(),
+    };
+    let row = diesel::update(users::table.find(id))
+        .set(changes)
+        .returning(UserRow::as_returning())
+        .get_result(conn)?;
+    if password_hash_changed(&current, &row) {
+        // A new password signs the user out everywhere.
+        crate::auth::queries::revoke_all(conn, id)?;
+    }
+    Ok(row)
+}
+
+fn password_hash_changed(before: &UserRow, after: &UserRow) -> bool {
+    before.password_hash != after.password_hash
+}
+
+/// Deletes a user; their articles must first move to `reassign_to` (`409` otherwise).
+pub fn delete(conn: &mut Conn, id: i64, reassign_to: Option<i64>) -> Result<(), ApiError> {
+    let user = find(conn, id)?;
+    if user.role == Role::Admin && count_admins(conn)? <= 1 {
+        return Err(ApiError::Conflict(
+            "the last admin cannot be deleted".to_owned(),
+        ));
+    }
+    match reassign_to {
+        Some(target) if target == id => {
+            return Err(ApiError::invalid("reassign_to", "must be another user"));
+        }
+        Some(target) => {
+            if find(conn, target).is_err() {
+                return Err(ApiError::invalid("reassign_to", "no user has this id"));
+            }
+            articles::move_to_author(conn, id, target)?;
+        }
+        None if articles::author_has_articles(conn, id)? => {
+            return Err(ApiError::Conflict(
+                "the user has articles: pass ?reassign_to={user id} to move them first".to_owned(),
+            ));
+        }
+        None => {}
+    }
+    diesel::delete(users::table.find(id)).execute(conn)?;
+    Ok(())
+}

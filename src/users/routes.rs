@@ -1,0 +1,166 @@
+//! `/users`: account management, for admins only.
+
+use actix_web::http::Method;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::model::{NewUser, NewUserBody, Role, User, UserPatch, UserPatchBody};
+use super::queries::{self, UserSort};
+use crate::app::AppState;
+use crate::auth::{Action, Caller, password};
+use crate::error::{ApiError, Problem};
+use crate::http::{Json, ListParams, Paginated, ReassignQuery, created, pagination, resource};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(
+        "/users",
+        vec![
+            (Method::GET, web::to(list_users)),
+            (Method::POST, web::to(create_user)),
+        ],
+    ))
+    .service(resource(
+        "/users/{id}",
+        vec![
+            (Method::GET, web::to(get_user)),
+            (Method::PATCH, web::to(update_user)),
+            (Method::DELETE, web::to(delete_user)),
+        ],
+    ));
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UserFilter {
+    /// Only users with this role.
+    pub role: Option<Role>,
+}
+
+/// List user accounts.
+#[utoipa::path(
+    get, path = "/api/v1/users", tag = "users",
+    params(ListParams<UserSort>, UserFilter),
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of users", body = Paginated<User>))
+)]
+pub async fn list_users(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    params: ListParams<UserSort>,
+    filter: web::Query<UserFilter>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManageUsers)?;
+    let role = filter.into_inner().role;
+    let (rows, total) = state
+        .db
+        .read(move |conn| queries::list(conn, params, role))
+        .await?;
+    let users: Vec<User> = rows.into_iter().map(User::from).collect();
+    Ok(pagination::respond(&req, params.page, total, users))
+}
+
+/// Create a user account.
+#[utoipa::path(
+    post, path = "/api/v1/users", tag = "users",
+    request_body = NewUserBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = User),
+        (status = 409, description = "Email or slug taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewUserBody>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManageUsers)?;
+    let mut new_user = NewUser::try_from(body.0)?;
+    let password = std::mem::take(&mut new_user.password);
+    let hash = web::block(move || password::hash(&password)).await??;
+    let row = state
+        .db
+        .write(move |conn| queries::insert(conn, new_user, hash))
+        .await?;
+    Ok(created(
+        format!("/api/v1/users/{}", row.id),
+        &User::from(row),
+    ))
+}
+
+/// One user account.
+#[utoipa::path(
+    get, path = "/api/v1/users/{id}", tag = "users",
+    params(("id" = i64, Path, minimum = 1, description = "User id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The user", body = User))
+)]
+pub async fn get_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<User>, ApiError> {
+    caller.require(Action::ManageUsers)?;
+    let id = id.into_inner();
+    let row = state.db.read(move |conn| queries::find(conn, id)).await?;
+    Ok(web::Json(row.into()))
+}
+
+/// Change a user account; only the fields sent change. A new password signs the user out.
+#[utoipa::path(
+    patch, path = "/api/v1/users/{id}", tag = "users",
+    params(("id" = i64, Path, minimum = 1, description = "User id")),
+    request_body = UserPatchBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The changed user", body = User),
+        (status = 409, description = "Email or slug taken, or the last admin would be demoted", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<UserPatchBody>,
+) -> Result<web::Json<User>, ApiError> {
+    caller.require(Action::ManageUsers)?;
+    let id = id.into_inner();
+    let mut patch = UserPatch::try_from(body.0)?;
+    let hash = match patch.password.take() {
+        Some(password) => Some(web::block(move || password::hash(&password)).await??),
+        None => None,
+    };
+    let row = state
+        .db
+        .write(move |conn| queries::update(conn, id, patch, hash))
+        .await?;
+    Ok(web::Json(row.into()))
+}
+
+/// Delete a user account. A user with articles needs `?reassign_to=`; the last admin stays.
+#[utoipa::path(
+    delete, path = "/api/v1/users/{id}", tag = "users",
+    params(("id" = i64, Path, minimum = 1, description = "User id"), ReassignQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 409, description = "The user has articles, or is the last admin", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn delete_user(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    query: web::Query<ReassignQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ManageUsers)?;
+    let id = id.into_inner();
+    let reassign_to = query.into_inner().reassign_to;
+    state
+        .db
+        .write(move |conn| queries::delete(conn, id, reassign_to))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,236 @@
+//! The test harness: start the app on a temporary database, and a small HTTP client.
+
+use actix_test::TestServer;
+use actix_web::http::Method;
+use actix_web::http::header::HeaderMap;
+use actix_web::web;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use newsroom::app::{self, AppState};
+use newsroom::config::Config;
+use newsroom::db::Db;
+use newsroom::seed;
+use newsroom::users::model::Role;
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "admin password 123";
+pub const JWT_SECRET: &str = "test secret that is long enough for HS256 keys";
+
+pub struct TestApp {
+    pub server: TestServer,
+    pub admin_token: String,
+    pub db_path: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+/// What a client sees of a response.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub text: String,
+    pub body: Value,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+
+    /// Asserts an RFC 9457 problem with this status, and returns it.
+    pub fn assert_problem(&self, status: u16) -> &Value {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "{}",
+            self.text
+        );
+        assert_eq!(self.body["status"], status);
+        assert!(self.body["title"].is_string() && self.body["type"].is_string());
+        assert!(self.body["detail"].is_string());
+        &self.body
+    }
+
+    /// The fields named in a `422` problem.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.assert_problem(422);
+        self.body["errors"]
+            .as_array()
+            .expect("a 422 lists its errors")
+            .iter()
+            .map(|error| error["field"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+}
+
+static USER_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    /// Starts the app with extra environment settings on top of the test defaults.
+    pub async fn spawn_with(settings: &[(&str, &str)]) -> Self {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        let db_path = dir.path().join("test.db");
+        let mut env: HashMap<String, String> = [
+            ("DATABASE_URL", db_path.to_string_lossy().as_ref()),
+            ("JWT_SECRET", JWT_SECRET),
+            ("RATE_LIMIT_LOGINS_PER_MINUTE", "1000"),
+            ("DB_POOL_SIZE", "4"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+        for (key, value) in settings {
+            env.insert((*key).to_owned(), (*value).to_owned());
+        }
+        let config = Config::from_lookup(|name| env.get(name).cloned()).expect("test config");
+        let db = Db::open(&config.database_url, config.db_pool_size).expect("test database");
+        seed::ensure_user(
+            &db,
+            ADMIN_EMAIL,
+            "Test Admin",
+            Role::Admin,
+            Some(ADMIN_PASSWORD.to_owned()),
+        )
+        .expect("admin user");
+        let state = web::Data::new(AppState::new(db, JWT_SECRET, config));
+        let server = actix_test::start(move || app::build(state.clone()));
+        let mut app = Self {
+            server,
+            admin_token: String::new(),
+            db_path,
+            _dir: dir,
+        };
+        app.admin_token = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
+        app
+    }
+
+    /// Sends a request as a client would; `body` goes as JSON.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Response {
+        let mut request = self.server.request(method, self.server.url(path));
+        if let Some(token) = token {
+            request = request.insert_header(("Authorization", format!("Bearer {token}")));
+        }
+        let response = match body {
+            Some(body) => request.send_json(&body).await,
+            None => request.send().await,
+        };
+        read(response.expect("the server answers")).await
+    }
+
+    /// Sends a request with exactly these headers and raw body.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Response {
+        let mut request = self.server.request(method, self.server.url(path));
+        for (name, value) in headers {
+            request = request.insert_header((*name, *value));
+        }
+        let response = request
+            .send_body(body.to_vec())
+            .await
+            .expect("the server answers");
+        read(response).await
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.send(Method::GET, path, None, None).await
+    }
+
+    pub async fn get_as(&self, path: &str, token: &str) -> Response {
+        self.send(Method::GET, path, Some(token), None).await
+    }
+
+    pub async fn post_as(&self, path: &str, token: &str, body: Value) -> Response {
+        self.send(Method::POST, path, Some(token), Some(body)).await
+    }
+
+    pub async fn patch_as(&self, path: &str, token: &str, body: Value) -> Response {
+        self.send(Method::PATCH, path, Some(token), Some(body))
+            .await
+    }
+
+    pub async fn delete_as(&self, path: &str, token: &str) -> Response {
+        self.send(Method::DELETE, path, Some(token), None).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let response = self
+            .send(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({"email": email, "password": password})),
+            )
+            .await;
+        assert_eq!(response.status, 200, "login failed: {}", response.text);
+        response.body["access_token"]
+            .as_str()
+            .expect("an access token")
+            .to_owned()
+    }
+
+    /// Creates a user with the role through the API and signs them in: (id, token).
+    pub async fn user(&self, role: &str) -> (i64, String) {
+        let n = USER_COUNTER.fetch_add(1, Ordering::Relaxed);
+        let email = format!("{role}{n}@example.com");
+        let created = self
+            .post_as(
+                "/api/v1/users",
+                &self.admin_token,
+                json!({"email": email, "password": "password 1234", "display_name": format!("{role} {n}"), "role": role}),
+            )
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        let id = created.body["id"].as_i64().expect("an id");
+        (id, self.login(&email, "password 1234").await)
+    }
+
+    /// Creates a category as admin and returns its body.
+    pub async fn category(&self, body: Value) -> Value {
+        let created = self
+            .post_as("/api/v1/categories", &self.admin_token, body)
+            .await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        created.body
+    }
+}
+
+async fn read<S>(mut response: awc::ClientResponse<S>) -> Response
+where
+    S: futures_core::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
+{
+    let bytes = response
+        .body()
+        .limit(16 * 1024 * 1024)
+        .await
+        .expect("a readable body");
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Response {
+        status: response.status().as_u16(),
+        headers: response.headers().clone(),
+        text,
+        body,
+    }
+}

@@ -1,0 +1,299 @@
+//! The conventions every endpoint shares: problem+json errors, request ids, CORS,
+//! compression, pagination headers and caching.
+
+use actix_web::http::Method;
+use serde_json::json;
+
+use crate::common::TestApp;
+
+#[actix_web::test]
+async fn unknown_route_is_a_404_problem() {
+    let app = TestApp::spawn().await;
+    app.get("/api/v1/nothing-here").await.assert_problem(404);
+}
+
+#[actix_web::test]
+async fn wrong_method_is_a_405_problem_with_allow() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .send(Method::PUT, "/api/v1/categories", None, None)
+        .await;
+    response.assert_problem(405);
+    let allow = response.header("allow").unwrap_or_default().to_owned();
+    assert!(
+        allow.contains("GET") && allow.contains("POST"),
+        "Allow: {allow}"
+    );
+}
+
+#[actix_web::test]
+async fn malformed_json_is_a_400_problem() {
+    let app = TestApp::spawn().await;
+    let token = format!("Bearer {}", app.admin_token);
+    let headers = [
+        ("Authorization", token.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+    let response = app
+        .send_raw(Method::POST, "/api/v1/categories", &headers, b"{\"name\": ")
+        .await;
+    response.assert_problem(400);
+}
+
+#[actix_web::test]
+async fn wrong_content_type_is_a_400_problem() {
+    let app = TestApp::spawn().await;
+    let token = format!("Bearer {}", app.admin_token);
+    let headers = [
+        ("Authorization", token.as_str()),
+        ("Content-Type", "text/plain"),
+    ];
+    let response = app
+        .send_raw(
+            Method::POST,
+            "/api/v1/categories",
+            &headers,
+            b"{\"name\":\"x\"}",
+        )
+        .await;
+    response.assert_problem(400);
+}
+
+#[actix_web::test]
+async fn wrong_field_types_and_unknown_fields_are_422_naming_the_field() {
+    let app = TestApp::spawn().await;
+    let wrong_type = app
+        .post_as("/api/v1/categories", &app.admin_token, json!({"name": 5}))
+        .await;
+    assert_eq!(wrong_type.error_fields(), vec!["name"]);
+    let unknown = app
+        .post_as(
+            "/api/v1/categories",
+            &app.admin_token,
+            json!({"name": "x", "colour": "red"}),
+        )
+        .await;
+    unknown.assert_problem(422);
+    assert!(unknown.text.contains("colour"), "{}", unknown.text);
+}
+
+#[actix_web::test]
+async fn body_over_the_limit_is_a_413_problem() {
+    let app = TestApp::spawn_with(&[("MAX_BODY_BYTES", "1000")]).await;
+    let description = "x".repeat(2000);
+    let response = app
+        .post_as(
+            "/api/v1/categories",
+            &app.admin_token,
+            json!({"name": "Big", "description": description}),
+        )
+        .await;
+    response.assert_problem(413);
+}
+
+#[actix_web::test]
+async fn bad_query_and_path_values_are_problems_not_500s() {
+    let app = TestApp::spawn().await;
+    app.get("/api/v1/categories?page=abc")
+        .await
+        .assert_problem(400);
+    app.get("/api/v1/categories/abc").await.assert_problem(400);
+    app.get("/api/v1/categories/99999999999999999999")
+        .await
+        .assert_problem(400);
+    app.get("/api/v1/categories/0").await.assert_problem(404);
+}
+
+#[actix_web::test]
+async fn page_parameters_out_of_range_are_422_not_clamped() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.get("/api/v1/categories?per_page=101")
+            .await
+            .error_fields(),
+        vec!["per_page"]
+    );
+    assert_eq!(
+        app.get("/api/v1/categories?per_page=0")
+            .await
+            .error_fields(),
+        vec!["per_page"]
+    );
+    assert_eq!(
+        app.get("/api/v1/categories?page=0").await.error_fields(),
+        vec!["page"]
+    );
+}
+
+#[actix_web::test]
+async fn unknown_sort_field_is_422() {
+    let app = TestApp::spawn().await;
+    let response = app.get("/api/v1/categories?sort=-colour").await;
+    assert_eq!(response.error_fields(), vec!["sort"]);
+}
+
+#[actix_web::test]
+async fn every_response_carries_a_request_id_and_echoes_the_clients() {
+    let app = TestApp::spawn().await;
+    let generated = app.get("/api/v1/categories").await;
+    assert!(
+        generated
+            .header("x-request-id")
+            .is_some_and(|id| id.len() >= 16)
+    );
+    let echoed = app
+        .send_raw(
+            Method::GET,
+            "/api/v1/nothing",
+            &[("X-Request-Id", "trace-abc-123")],
+            b"",
+        )
+        .await;
+    assert_eq!(echoed.header("x-request-id"), Some("trace-abc-123"));
+}
+
+#[actix_web::test]
+async fn lists_carry_total_count_and_link_headers() {
+    let app = TestApp::spawn().await;
+    for n in 0..5 {
+        app.category(json!({"name": format!("Section {n}")})).await;
+    }
+    let response = app
+        .get("/api/v1/categories?per_page=2&page=2&sort=name")
+        .await;
+    assert_eq!(response.status, 200);
+    assert_eq!(response.header("x-total-count"), Some("5"));
+    assert_eq!(
+        response.body["meta"],
+        json!({"page": 2, "per_page": 2, "total": 5, "total_pages": 3})
+    );
+    let link = response.header("link").unwrap_or_default();
+    for expected in [
+        "</api/v1/categories?sort=name&page=1&per_page=2>; rel=\"first\"",
+        "</api/v1/categories?sort=name&page=1&per_page=2>; rel=\"prev\"",
+        "</api/v1/categories?sort=name&page=3&per_page=2>; rel=\"next\"",
+        "</api/v1/categories?sort=name&page=3&per_page=2>; rel=\"last\"",
+    ] {
+        assert!(link.contains(expected), "missing {expected} in {link}");
+    }
+}
+
+#[actix_web::test]
+async fn public_reads_have_an_etag_and_answer_304_until_the_data_changes() {
+    let app = TestApp::spawn().await;
+    let category = app.category(json!({"name": "Crime"})).await;
+    let path = format!("/api/v1/categories/{}", category["id"]);
+    let first = app.get(&path).await;
+    assert_eq!(first.header("cache-control"), Some("public, max-age=60"));
+    let etag = first.header("etag").expect("an ETag").to_owned();
+    let again = app
+        .send_raw(Method::GET, &path, &[("If-None-Match", &etag)], b"")
+        .await;
+    assert_eq!(again.status, 304);
+    app.patch_as(
+        &path,
+        &app.admin_token,
+        json!({"description": "Courts and police"}),
+    )
+    .await;
+    let changed = app
+        .send_raw(Method::GET, &path, &[("If-None-Match", &etag)], b"")
+        .await;
+    assert_eq!(changed.status, 200);
+    assert_ne!(changed.header("etag"), Some(etag.as_str()));
+}
+
+#[actix_web::test]
+async fn responses_to_a_token_are_private() {
+    let app = TestApp::spawn().await;
+    let response = app.get_as("/api/v1/categories", &app.admin_token).await;
+    assert_eq!(response.header("cache-control"), Some("private, no-store"));
+}
+
+#[actix_web::test]
+async fn cors_preflight_allows_any_origin_and_exposes_list_headers() {
+    let app = TestApp::spawn().await;
+    let preflight = app
+        .send_raw(
+            Method::OPTIONS,
+            "/api/v1/categories",
+            &[
+                ("Origin", "https://front.example"),
+                ("Access-Control-Request-Method", "POST"),
+                (
+                    "Access-Control-Request-Headers",
+                    "authorization, content-type",
+                ),
+            ],
+            b"",
+        )
+        .await;
+    assert_eq!(preflight.status, 200, "{}", preflight.text);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    let get = app
+        .send_raw(
+            Method::GET,
+            "/api/v1/categories",
+            &[("Origin", "https://front.example")],
+            b"",
+        )
+        .await;
+    let exposed = get
+        .header("access-control-expose-headers")
+        .unwrap_or_default()
+        .to_lowercase();
+    for header in ["x-total-count", "link", "etag", "x-request-id"] {
+        assert!(
+            exposed.contains(header),
+            "{header} is not exposed: {exposed}"
+        );
+    }
+}
+
+#[actix_web::test]
+async fn cors_honours_a_configured_origin_list() {
+    let app = TestApp::spawn_with(&[("CORS_ALLOWED_ORIGINS", "https://news.example")]).await;
+    let allowed = app
+        .send_raw(
+            Method::GET,
+            "/api/v1/categories",
+            &[("Origin", "https://news.example")],
+            b"",
+        )
+        .await;
+    assert_eq!(
+        allowed.header("access-control-allow-origin"),
+        Some("https://news.example")
+    );
+    let other = app
+        .send_raw(
+            Method::GET,
+            "/api/v1/categories",
+            &[("Origin", "https://evil.example")],
+            b"",
+        )
+        .await;
+    assert_ne!(
+        other.header("access-control-allow-origin"),
+        Some("https://evil.example")
+    );
+}
+
+#[actix_web::test]
+async fn responses_are_compressed_when_the_client_accepts_it() {
+    let app = TestApp::spawn().await;
+    for n in 0..9 {
+        app.category(json!({"name": format!("Section {n}"), "description": "a description long enough to compress well"})).await;
+    }
+    for encoding in ["gzip", "br"] {
+        let response = app
+            .send_raw(
+                Method::GET,
+                "/api/v1/categories",
+                &[("Accept-Encoding", encoding)],
+                b"",
+            )
+            .await;
+        assert_eq!(response.header("content-encoding"), Some(encoding));
+    }
+}

@@ -1,0 +1,16 @@
+//! Black-box HTTP tests: each module is the contract of one resource, exercised through a
+//! real server on a random port over a fresh temporary database.
+#![expect(
+    clippy::expect_used,
+    reason = "a test that cannot set itself up should fail loudly"
+)]
+
+mod common;
+
+mod auth;
+mod authors;
+mod categories;
+mod cli;
+mod conventions;
+mod service;
+mod users;
