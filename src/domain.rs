@@ -62,19 +62,34 @@ pub fn optional_text(field: &str, value: &str, max: usize) -> Result<Option<Stri
     Ok((!trimmed.is_empty()).then(|| trimmed.to_owned()))
 }
 
-/// An absolute `http(s)` URL of printable ASCII (non-ASCII must be percent-encoded),
-/// matching the documented pattern `^https?://[!-~]+$`.
+/// The pattern of accepted URLs, as documented in the OpenAPI spec: an `http(s)` URL with
+/// a plain host name or address, an optional port, and a path of printable ASCII
+/// (non-ASCII must be percent-encoded).
+pub const URL_PATTERN: &str = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$";
+
+/// An absolute `http(s)` URL matching [`URL_PATTERN`].
 pub fn url(field: &str, value: &str) -> Result<String, FieldError> {
-    let trimmed = value;
-    let valid = (trimmed.starts_with("https://") || trimmed.starts_with("http://"))
-        && trimmed.len() <= 2000
-        && trimmed
-            .split("://")
-            .nth(1)
-            .is_some_and(|rest| !rest.is_empty())
-        && trimmed.chars().all(|c| c.is_ascii_graphic());
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://"));
+    let valid = value.len() <= 2000
+        && rest.is_some_and(|rest| {
+            let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+            let (host, port) = match authority.split_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (authority, None),
+            };
+            !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+                && port.is_none_or(|p| {
+                    (1..=5).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+                })
+                && path.bytes().all(|b| b.is_ascii_graphic())
+        });
     if valid {
-        Ok(trimmed.to_owned())
+        Ok(value.to_owned())
     } else {
         Err(FieldError::new(
             field,
@@ -231,6 +246,27 @@ mod tests {
         let slug = Slug::from_text("News", "x").first_free(|s| Ok(taken.contains(&s)))?;
         assert_eq!(slug.as_str(), "news-3");
         Ok(())
+    }
+
+    #[test]
+    fn urls_need_a_scheme_and_a_plain_host() {
+        for good in [
+            "https://example.com",
+            "http://a.b:8080/x?y=1#z",
+            "https://1.2.3.4/",
+        ] {
+            assert!(url("u", good).is_ok(), "{good}");
+        }
+        for bad in [
+            "example.com",
+            "ftp://x",
+            "http://",
+            "http://[::1]/",
+            "https://a b",
+            "http://a:",
+        ] {
+            assert!(url("u", bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

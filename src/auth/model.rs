@@ -3,7 +3,13 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::auth::password::MAX_PASSWORD_CHARS;
+use crate::domain::Checks;
+use crate::error::ApiError;
 use crate::users::model::User;
+
+const MAX_EMAIL_CHARS: usize = 254;
+const MAX_REFRESH_TOKEN_CHARS: usize = 256;
 
 /// The body of `POST /auth/login`.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -15,6 +21,26 @@ pub struct LoginRequest {
     pub password: String,
 }
 
+impl LoginRequest {
+    /// Over-long values are refused before any password work is spent on them.
+    pub fn check(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::default();
+        if self.email.chars().count() > MAX_EMAIL_CHARS {
+            checks.push(
+                "email",
+                format!("must be at most {MAX_EMAIL_CHARS} characters"),
+            );
+        }
+        if self.password.chars().count() > MAX_PASSWORD_CHARS {
+            checks.push(
+                "password",
+                format!("must be at most {MAX_PASSWORD_CHARS} characters"),
+            );
+        }
+        checks.finish(|| Some(()))
+    }
+}
+
 /// The body of `POST /auth/refresh` and `POST /auth/logout`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -22,6 +48,19 @@ pub struct RefreshRequest {
     /// A refresh token from a login or an earlier refresh.
     #[schema(max_length = 256)]
     pub refresh_token: String,
+}
+
+impl RefreshRequest {
+    pub fn check(&self) -> Result<(), ApiError> {
+        let mut checks = Checks::default();
+        if self.refresh_token.chars().count() > MAX_REFRESH_TOKEN_CHARS {
+            checks.push(
+                "refresh_token",
+                format!("must be at most {MAX_REFRESH_TOKEN_CHARS} characters"),
+            );
+        }
+        checks.finish(|| Some(()))
+    }
 }
 
 /// A new pair of tokens and the user they belong to.

@@ -47,6 +47,7 @@ pub async fn login(
     state: web::Data<AppState>,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    body.0.check()?;
     let LoginRequest { email, password } = body.0;
     state
         .login_limiter
@@ -84,6 +85,7 @@ pub async fn refresh(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    body.0.check()?;
     let token = body.0.refresh_token;
     let user = state
         .db
@@ -106,6 +108,7 @@ pub async fn logout(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
+    body.0.check()?;
     let token = body.0.refresh_token;
     state
         .db

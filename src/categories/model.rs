@@ -47,6 +47,7 @@ pub struct NewCategoryBody {
     /// Generated from `name` when absent.
     #[serde(default, deserialize_with = "present")]
     #[schema(
+        nullable = false,
         pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
         max_length = 200,
         example = "world-news"
@@ -97,10 +98,14 @@ impl TryFrom<NewCategoryBody> for NewCategory {
 #[serde(deny_unknown_fields)]
 pub struct CategoryPatchBody {
     #[serde(default, deserialize_with = "present")]
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 200)]
+    #[schema(
+        nullable = false,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+        max_length = 200
+    )]
     pub slug: Option<String>,
     /// `null` clears it.
     #[serde(default)]

@@ -14,7 +14,7 @@ pub const MAX_PER_PAGE: i64 = 100;
 #[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// 1-based page number.
-    #[param(minimum = 1, example = 1)]
+    #[param(minimum = 1, maximum = 1000000000, example = 1)]
     pub page: Option<i64>,
     /// Items per page, at most 100.
     #[param(minimum = 1, maximum = 100, example = 20)]

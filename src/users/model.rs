@@ -93,14 +93,18 @@ pub struct NewUserBody {
     pub role: Role,
     /// Generated from `display_name` when absent.
     #[serde(default, deserialize_with = "present")]
-    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 200)]
+    #[schema(
+        nullable = false,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+        max_length = 200
+    )]
     pub slug: Option<String>,
     #[serde(default)]
     #[schema(max_length = 5000)]
     pub bio: Option<String>,
     #[serde(default)]
     #[schema(
-        pattern = "^https?://[!-~]+$",
+        pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$",
         max_length = 2000,
         example = "https://example.com/ann.jpg"
     )]
@@ -161,19 +165,24 @@ impl TryFrom<NewUserBody> for NewUser {
 #[serde(deny_unknown_fields)]
 pub struct UserPatchBody {
     #[serde(default, deserialize_with = "present")]
-    #[schema(format = Email)]
+    #[schema(nullable = false, format = Email)]
     pub email: Option<String>,
     /// Write-only; 8 to 256 characters.
     #[serde(default, deserialize_with = "present")]
-    #[schema(min_length = 8, max_length = 256)]
+    #[schema(nullable = false, min_length = 8, max_length = 256)]
     pub password: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"\S")]
     pub display_name: Option<String>,
     #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     pub role: Option<Role>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 200)]
+    #[schema(
+        nullable = false,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+        max_length = 200
+    )]
     pub slug: Option<String>,
     /// `null` clears it.
     #[serde(default)]
@@ -181,7 +190,7 @@ pub struct UserPatchBody {
     pub bio: Change<String>,
     /// `null` clears it.
     #[serde(default)]
-    #[schema(value_type = Option<String>, pattern = "^https?://[!-~]+$", max_length = 2000)]
+    #[schema(value_type = Option<String>, pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$", max_length = 2000)]
     pub avatar_url: Change<String>,
 }
 

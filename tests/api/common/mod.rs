@@ -17,11 +17,12 @@ use newsroom::users::model::Role;
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "admin password 123";
 pub const JWT_SECRET: &str = "test secret that is long enough for HS256 keys";
+/// The password of the users that `create_user` and `user` make.
+pub const USER_PASSWORD: &str = "password 1234";
 
 pub struct TestApp {
     pub server: TestServer,
     pub admin_token: String,
-    pub db_path: std::path::PathBuf,
     _dir: tempfile::TempDir,
 }
 
@@ -103,12 +104,12 @@ impl TestApp {
             Some(ADMIN_PASSWORD.to_owned()),
         )
         .expect("admin user");
-        let state = web::Data::new(AppState::new(db, JWT_SECRET, config));
+        let secret = config.jwt_secret.clone().expect("a JWT secret");
+        let state = web::Data::new(AppState::new(db, &secret, config));
         let server = actix_test::start(move || app::build(state.clone()));
         let mut app = Self {
             server,
             admin_token: String::new(),
-            db_path,
             _dir: dir,
         };
         app.admin_token = app.login(ADMIN_EMAIL, ADMIN_PASSWORD).await;
@@ -157,6 +158,11 @@ impl TestApp {
         self.send(Method::GET, path, None, None).await
     }
 
+    /// An anonymous `POST` with a JSON body.
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.send(Method::POST, path, None, Some(body)).await
+    }
+
     pub async fn get_as(&self, path: &str, token: &str) -> Response {
         self.send(Method::GET, path, Some(token), None).await
     }
@@ -174,15 +180,17 @@ impl TestApp {
         self.send(Method::DELETE, path, Some(token), None).await
     }
 
+    /// `POST /auth/login` as a client would, whatever the outcome.
+    pub async fn try_login(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/api/v1/auth/login",
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
     pub async fn login(&self, email: &str, password: &str) -> String {
-        let response = self
-            .send(
-                Method::POST,
-                "/api/v1/auth/login",
-                None,
-                Some(json!({"email": email, "password": password})),
-            )
-            .await;
+        let response = self.try_login(email, password).await;
         assert_eq!(response.status, 200, "login failed: {}", response.text);
         response.body["access_token"]
             .as_str()
@@ -190,20 +198,27 @@ impl TestApp {
             .to_owned()
     }
 
-    /// Creates a user with the role through the API and signs them in: (id, token).
-    pub async fn user(&self, role: &str) -> (i64, String) {
+    /// Creates a user with the role through the API, as admin, and returns its body. The
+    /// password is `USER_PASSWORD`.
+    pub async fn create_user(&self, role: &str) -> Value {
         let n = USER_COUNTER.fetch_add(1, Ordering::Relaxed);
-        let email = format!("{role}{n}@example.com");
         let created = self
             .post_as(
                 "/api/v1/users",
                 &self.admin_token,
-                json!({"email": email, "password": "password 1234", "display_name": format!("{role} {n}"), "role": role}),
+                json!({"email": format!("{role}{n}@example.com"), "password": USER_PASSWORD, "display_name": format!("{role} {n}"), "role": role}),
             )
             .await;
         assert_eq!(created.status, 201, "{}", created.text);
-        let id = created.body["id"].as_i64().expect("an id");
-        (id, self.login(&email, "password 1234").await)
+        created.body
+    }
+
+    /// Creates a user with the role through the API and signs them in: (id, token).
+    pub async fn user(&self, role: &str) -> (i64, String) {
+        let user = self.create_user(role).await;
+        let email = user["email"].as_str().expect("an email");
+        let id = user["id"].as_i64().expect("an id");
+        (id, self.login(email, USER_PASSWORD).await)
     }
 
     /// Creates a category as admin and returns its body.
