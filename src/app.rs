@@ -18,7 +18,7 @@ use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::cache::{CacheMaxAge, conditional_get};
 use crate::http::json::BodyLimit;
-use crate::http::problems::{framework_errors_as_problems, no_route, path_error, query_error};
+use crate::http::problems::{framework_errors_as_problems, no_route, path_error};
 use crate::http::request_id::{REQUEST_ID, request_id};
 use crate::openapi::ApiDoc;
 
@@ -61,7 +61,6 @@ pub fn build(
         .app_data(state.clone())
         .app_data(BodyLimit(body_limit))
         .app_data(web::PayloadConfig::new(body_limit))
-        .app_data(web::QueryConfig::default().error_handler(query_error))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(max_age)
         .service(

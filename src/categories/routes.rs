@@ -8,7 +8,9 @@ use super::queries::{self, CategoryKey, CategorySort};
 use crate::app::AppState;
 use crate::auth::{Action, Caller};
 use crate::error::{ApiError, Problem};
-use crate::http::{Json, ListParams, Paginated, ReassignQuery, created, pagination, resource};
+use crate::http::{
+    Json, ListParams, Paginated, Query, ReassignQuery, created, pagination, resource,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource(
@@ -154,7 +156,7 @@ pub async fn delete_category(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    query: web::Query<ReassignQuery>,
+    query: Query<ReassignQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManageCategories)?;
     let id = id.into_inner();

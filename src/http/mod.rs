@@ -6,6 +6,7 @@ pub mod json;
 pub mod pagination;
 pub mod patch;
 pub mod problems;
+pub mod query;
 pub mod request_id;
 pub mod sort;
 pub mod time;
@@ -22,6 +23,7 @@ use crate::error::ApiError;
 pub use json::Json;
 pub use pagination::{Page, PageQuery, Paginated};
 pub use patch::Change;
+pub use query::Query;
 pub use sort::{Sort, SortField};
 pub use time::Timestamp;
 
@@ -45,24 +47,21 @@ impl<F: SortField> FromRequest for ListParams<F> {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(
-            web::Query::<RawListParams>::from_query(req.query_string())
-                .map_err(|error| ApiError::BadRequest(format!("invalid query string: {error}")))
-                .and_then(|raw| {
-                    let raw = raw.into_inner();
-                    let page = Page::try_from(PageQuery {
-                        page: raw.page,
-                        per_page: raw.per_page,
-                    });
-                    let sort = Sort::parse(raw.sort.as_deref());
-                    match (page, sort) {
-                        (Ok(page), Ok(sort)) => Ok(Self { page, sort }),
-                        (Err(ApiError::Validation(mut a)), Err(ApiError::Validation(b))) => {
-                            a.extend(b);
-                            Err(ApiError::Validation(a))
-                        }
-                        (Err(error), _) | (_, Err(error)) => Err(error),
+            query::parse::<RawListParams>(req.query_string()).and_then(|raw| {
+                let page = Page::try_from(PageQuery {
+                    page: raw.page,
+                    per_page: raw.per_page,
+                });
+                let sort = Sort::parse(raw.sort.as_deref());
+                match (page, sort) {
+                    (Ok(page), Ok(sort)) => Ok(Self { page, sort }),
+                    (Err(ApiError::Validation(mut a)), Err(ApiError::Validation(b))) => {
+                        a.extend(b);
+                        Err(ApiError::Validation(a))
                     }
-                }),
+                    (Err(error), _) | (_, Err(error)) => Err(error),
+                }
+            }),
         )
     }
 }

@@ -1,6 +1,6 @@
 //! Page parameters and the paginated list envelope with `X-Total-Count` and `Link` headers.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -57,13 +57,6 @@ impl TryFrom<PageQuery> for Page {
         } else {
             Err(ApiError::Validation(errors))
         }
-    }
-}
-
-impl Page {
-    /// Reads and validates the page parameters of a request's query string.
-    pub fn from_query(query: web::Query<PageQuery>) -> Result<Self, ApiError> {
-        Self::try_from(query.into_inner())
     }
 }
 

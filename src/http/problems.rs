@@ -45,11 +45,6 @@ pub async fn framework_errors_as_problems(
     Ok(ServiceResponse::new(request, error.error_response()))
 }
 
-/// Query strings that do not parse (`page=abc`) are a `400`.
-pub fn query_error(error: error::QueryPayloadError, _: &HttpRequest) -> Error {
-    ApiError::BadRequest(format!("invalid query string: {error}")).into()
-}
-
 /// Path segments that do not parse (`/categories/abc`) are a `400`.
 pub fn path_error(error: error::PathError, _: &HttpRequest) -> Error {
     ApiError::BadRequest(format!("invalid path parameter: {error}")).into()

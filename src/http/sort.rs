@@ -1,6 +1,5 @@
 //! `sort=field` / `sort=-field`, checked against the fields each list allows.
 
-use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
 use utoipa::openapi::{ObjectBuilder, Required, Type};
@@ -23,11 +22,6 @@ pub struct Sort<F> {
     pub descending: bool,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct SortQuery {
-    pub sort: Option<String>,
-}
-
 impl<F: SortField> Sort<F> {
     pub fn parse(value: Option<&str>) -> Result<Self, ApiError> {
         let value = value.unwrap_or(F::DEFAULT);
@@ -46,10 +40,6 @@ impl<F: SortField> Sort<F> {
                     ),
                 )
             })
-    }
-
-    pub fn from_query(query: &SortQuery) -> Result<Self, ApiError> {
-        Self::parse(query.sort.as_deref())
     }
 }
 

@@ -10,7 +10,9 @@ use super::queries::{self, UserSort};
 use crate::app::AppState;
 use crate::auth::{Action, Caller, password};
 use crate::error::{ApiError, Problem};
-use crate::http::{Json, ListParams, Paginated, ReassignQuery, created, pagination, resource};
+use crate::http::{
+    Json, ListParams, Paginated, Query, ReassignQuery, created, pagination, resource,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource(
@@ -49,7 +51,7 @@ pub async fn list_users(
     state: web::Data<AppState>,
     caller: Caller,
     params: ListParams<UserSort>,
-    filter: web::Query<UserFilter>,
+    filter: Query<UserFilter>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManageUsers)?;
     let role = filter.into_inner().role;
@@ -153,7 +155,7 @@ pub async fn delete_user(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
-    query: web::Query<ReassignQuery>,
+    query: Query<ReassignQuery>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManageUsers)?;
     let id = id.into_inner();
