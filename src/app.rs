@@ -69,7 +69,8 @@ pub fn build(
                 .configure(crate::auth::routes::configure)
                 .configure(crate::users::routes::configure)
                 .configure(crate::authors::routes::configure)
-                .configure(crate::categories::routes::configure),
+                .configure(crate::categories::routes::configure)
+                .configure(crate::articles::routes::configure),
         )
         .service(resource("/health", vec![(Method::GET, web::to(health))]))
         .service(resource("/ready", vec![(Method::GET, web::to(ready))]))

@@ -23,6 +23,9 @@ pub enum Command {
         /// generated passwords, printed once.
         #[arg(long)]
         demo: bool,
+        /// Synthetic articles to load with `--demo`.
+        #[arg(long, default_value_t = 500, requires = "demo")]
+        articles: usize,
     },
     /// Apply pending database migrations and exit.
     Migrate,
@@ -41,6 +44,9 @@ pub enum Command {
         /// The demo content: the site's categories and one user of each role.
         #[arg(long, required = true)]
         demo: bool,
+        /// Synthetic articles to add (any number; 100,000 load in well under a minute).
+        #[arg(long, default_value_t = 500)]
+        articles: usize,
     },
     /// Print the OpenAPI document as JSON.
     Openapi,

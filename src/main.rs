@@ -15,7 +15,10 @@ use newsroom::{openapi, seed};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging();
-    match run(cli.command.unwrap_or(Command::Serve { demo: false })) {
+    match run(cli.command.unwrap_or(Command::Serve {
+        demo: false,
+        articles: 0,
+    })) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -44,7 +47,7 @@ fn run(command: Command) -> Result<(), String> {
     }
     let config = Config::from_env().map_err(|e| e.to_string())?;
     match command {
-        Command::Serve { demo } => serve(config, demo),
+        Command::Serve { demo, articles } => serve(config, demo.then_some(articles)),
         Command::Migrate => {
             open(&config).map(|_| println!("migrations applied to {}", config.database_url))
         }
@@ -53,10 +56,10 @@ fn run(command: Command) -> Result<(), String> {
             role,
             display_name,
         } => create_user(&config, email, role.into(), display_name),
-        Command::Seed { .. } => {
+        Command::Seed { articles, .. } => {
             let db = open(&config)?;
             let admin_email = config.admin_email.as_deref().unwrap_or("admin@example.com");
-            let accounts = seed::demo(&db, admin_email).map_err(|e| e.to_string())?;
+            let accounts = seed::demo(&db, admin_email, articles).map_err(|e| e.to_string())?;
             print_accounts(&accounts);
             Ok(())
         }
@@ -68,8 +71,9 @@ fn open(config: &Config) -> Result<Db, String> {
     Db::open(&config.database_url, config.db_pool_size)
 }
 
-fn serve(mut config: Config, demo: bool) -> Result<(), String> {
-    if demo {
+/// `demo` is the number of articles of a demo instance, `None` for a real one.
+fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
+    if demo.is_some() {
         let path = std::env::temp_dir().join(format!("newsroom-demo-{}.db", std::process::id()));
         config.database_url = path.to_string_lossy().into_owned();
         config.jwt_secret = Some(seed::generate_password() + &seed::generate_password());
@@ -79,12 +83,12 @@ fn serve(mut config: Config, demo: bool) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .to_owned();
     let db = open(&config)?;
-    if demo {
+    if let Some(articles) = demo {
         let admin_email = config
             .admin_email
             .clone()
             .unwrap_or_else(|| "admin@example.com".to_owned());
-        let accounts = seed::demo(&db, &admin_email).map_err(|e| e.to_string())?;
+        let accounts = seed::demo(&db, &admin_email, articles).map_err(|e| e.to_string())?;
         println!(
             "Demo database: {} (a new one on every run)",
             config.database_url

@@ -38,6 +38,14 @@ use crate::error::PROBLEM_JSON;
         crate::categories::routes::create_category,
         crate::categories::routes::update_category,
         crate::categories::routes::delete_category,
+        crate::articles::routes::list_articles,
+        crate::articles::routes::get_article,
+        crate::articles::routes::get_article_by_slug,
+        crate::articles::routes::create_article,
+        crate::articles::routes::update_article,
+        crate::articles::routes::delete_article,
+        crate::articles::routes::adjacent_articles,
+        crate::articles::routes::related_articles,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerScheme, &CommonErrors),
@@ -46,6 +54,7 @@ use crate::error::PROBLEM_JSON;
         (name = "users", description = "User accounts (admins only)"),
         (name = "authors", description = "Public author profiles"),
         (name = "categories", description = "Site sections"),
+        (name = "articles", description = "Articles and the lists pages are built from"),
         (name = "service", description = "Liveness and readiness"),
     )
 )]

@@ -1,4 +1,6 @@
-//! Articles. For now only what other resources need of them: counts and reassignment.
+//! Articles: the publishing resource, and the lists front ends build pages from.
 
+pub mod content;
 pub mod model;
 pub mod queries;
+pub mod routes;

@@ -1,10 +1,420 @@
-//! Article types.
+//! Article types: the stored row, the summary and full article the API shows, and the
+//! bodies editors send.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::schema::articles;
+use crate::domain::{self, Checks, Slug};
+use crate::error::ApiError;
+use crate::http::patch::present;
+use crate::http::{Change, Timestamp};
 
 crate::text_enum! {
-    /// Where an article is in its life.
+    /// Where an article is in its life. A `published` article whose `published_at` is in
+    /// the future is scheduled: the public sees it from then on.
     pub enum ArticleStatus {
         Draft => "draft",
         Published => "published",
         Archived => "archived",
     }
+}
+
+crate::text_enum! {
+    /// How `content` is written: sanitized HTML, or CommonMark rendered to HTML.
+    pub enum ContentFormat {
+        Html => "html",
+        Markdown => "markdown",
+    }
+}
+
+pub const MAX_TITLE_CHARS: usize = 300;
+pub const MAX_EXCERPT_CHARS: usize = 1000;
+pub const MAX_CONTENT_CHARS: usize = 500_000;
+pub const MAX_ALT_CHARS: usize = 500;
+
+/// The image shown with an article in lists and on its page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeaturedImage {
+    #[schema(
+        pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$",
+        max_length = 2000,
+        example = "https://images.example.com/kherson.jpg"
+    )]
+    pub url: String,
+    #[serde(default)]
+    #[schema(max_length = 500, example = "Ukrainian soldiers near Kherson")]
+    pub alt: Option<String>,
+    #[serde(default)]
+    #[schema(max_length = 500)]
+    pub caption: Option<String>,
+}
+
+impl FeaturedImage {
+    fn parse(self) -> Result<Self, crate::error::FieldError> {
+        let url = domain::url("featured_image.url", &self.url)?;
+        let alt = self
+            .alt
+            .map(|alt| domain::optional_text("featured_image.alt", &alt, MAX_ALT_CHARS))
+            .transpose()?
+            .flatten();
+        let caption = self
+            .caption
+            .map(|text| domain::optional_text("featured_image.caption", &text, MAX_ALT_CHARS))
+            .transpose()?
+            .flatten();
+        Ok(Self { url, alt, caption })
+    }
+
+    pub fn from_columns(
+        url: Option<String>,
+        alt: Option<String>,
+        caption: Option<String>,
+    ) -> Option<Self> {
+        url.map(|url| Self { url, alt, caption })
+    }
+}
+
+/// The category an article is filed under, as embedded in articles.
+#[derive(Debug, Clone, Serialize, Queryable, ToSchema)]
+pub struct CategoryRef {
+    pub id: i64,
+    #[schema(example = "Crime")]
+    pub name: String,
+    #[schema(example = "crime")]
+    pub slug: String,
+}
+
+/// The author of an article, as embedded in articles: never an email.
+#[derive(Debug, Clone, Serialize, Queryable, ToSchema)]
+pub struct AuthorRef {
+    pub id: i64,
+    #[schema(example = "Conservative Guard")]
+    pub display_name: String,
+    #[schema(example = "conservative-guard")]
+    pub slug: String,
+    pub avatar_url: Option<String>,
+}
+
+/// A whole new row of the `articles` table.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = articles)]
+pub struct ArticleRecord {
+    pub title: String,
+    pub slug: String,
+    pub excerpt: String,
+    pub content: String,
+    pub content_format: ContentFormat,
+    pub content_html: String,
+    pub status: ArticleStatus,
+    pub published_at: Option<NaiveDateTime>,
+    pub featured: bool,
+    pub comments_open: bool,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_caption: Option<String>,
+    pub category_id: Option<i64>,
+    pub author_id: i64,
+    pub reading_time_minutes: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// The columns every article payload needs, loaded with one join.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = articles)]
+pub struct ArticleRow {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub excerpt: String,
+    pub status: ArticleStatus,
+    pub published_at: Option<NaiveDateTime>,
+    pub featured: bool,
+    pub comments_open: bool,
+    pub featured_image_url: Option<String>,
+    pub featured_image_alt: Option<String>,
+    pub featured_image_caption: Option<String>,
+    pub category_id: Option<i64>,
+    pub author_id: i64,
+    pub view_count: i64,
+    pub comment_count: i64,
+    pub reading_time_minutes: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// An article in a list: everything but the content.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ArticleSummary {
+    #[schema(example = 42)]
+    pub id: i64,
+    #[schema(example = "pentagon-chief-calls-russian-counterpart")]
+    pub slug: String,
+    #[schema(
+        example = "Pentagon chief has first direct call with Russian defense minister in months"
+    )]
+    pub title: String,
+    pub excerpt: String,
+    pub status: ArticleStatus,
+    pub published_at: Option<Timestamp>,
+    pub featured: bool,
+    pub comments_open: bool,
+    pub featured_image: Option<FeaturedImage>,
+    /// `null` for an uncategorized article.
+    pub category: Option<CategoryRef>,
+    pub author: AuthorRef,
+    pub view_count: i64,
+    /// Approved comments only.
+    pub comment_count: i64,
+    pub reading_time_minutes: i32,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+}
+
+impl ArticleSummary {
+    pub fn new(row: ArticleRow, category: Option<CategoryRef>, author: AuthorRef) -> Self {
+        Self {
+            id: row.id,
+            slug: row.slug,
+            title: row.title,
+            excerpt: row.excerpt,
+            status: row.status,
+            published_at: row.published_at.map(Timestamp),
+            featured: row.featured,
+            comments_open: row.comments_open,
+            featured_image: FeaturedImage::from_columns(
+                row.featured_image_url,
+                row.featured_image_alt,
+                row.featured_image_caption,
+            ),
+            category,
+            author,
+            view_count: row.view_count,
+            comment_count: row.comment_count,
+            reading_time_minutes: row.reading_time_minutes,
+            created_at: row.created_at.into(),
+            updated_at: row.updated_at.into(),
+        }
+    }
+}
+
+/// One article with its sanitized HTML.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Article {
+    #[serde(flatten)]
+    pub summary: ArticleSummary,
+    /// The content as safe HTML: no scripts, event handlers or `javascript:` URLs.
+    pub content_html: String,
+}
+
+/// The body of `POST /articles`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewArticleBody {
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"\S",
+        example = "State Department funding drag shows in Ecuador"
+    )]
+    pub title: String,
+    /// HTML (sanitized on save) or Markdown, as `content_format` says.
+    #[schema(max_length = 500000, example = "<p>Quito, Ecuador — ...</p>")]
+    pub content: String,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub content_format: Option<ContentFormat>,
+    /// Generated from the title when absent.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(
+        nullable = false,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+        max_length = 200
+    )]
+    pub slug: Option<String>,
+    /// Derived from the content when absent or null.
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    pub excerpt: Option<String>,
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub category_id: Option<i64>,
+    /// `draft` when absent.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub status: Option<ArticleStatus>,
+    /// Set to now when an article is published without one; a future date schedules it.
+    #[serde(default)]
+    pub published_at: Option<Timestamp>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub featured: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub comments_open: Option<bool>,
+    #[serde(default)]
+    pub featured_image: Option<FeaturedImage>,
+}
+
+/// A validated new article, content not yet rendered.
+#[derive(Debug)]
+pub struct NewArticle {
+    pub title: String,
+    pub content: String,
+    pub content_format: ContentFormat,
+    pub slug: Option<Slug>,
+    pub excerpt: Option<String>,
+    pub category_id: Option<i64>,
+    pub status: ArticleStatus,
+    pub published_at: Option<NaiveDateTime>,
+    pub featured: bool,
+    pub comments_open: bool,
+    pub featured_image: Option<FeaturedImage>,
+}
+
+impl TryFrom<NewArticleBody> for NewArticle {
+    type Error = ApiError;
+
+    fn try_from(body: NewArticleBody) -> Result<Self, ApiError> {
+        let mut checks = Checks::default();
+        let title = checks.take(domain::text("title", &body.title, MAX_TITLE_CHARS));
+        let content = checks.take(content(body.content));
+        let slug = checks.take(body.slug.map(|s| Slug::parse("slug", &s)).transpose());
+        let excerpt = checks.take(excerpt(body.excerpt));
+        let image = checks.take(body.featured_image.map(FeaturedImage::parse).transpose());
+        checks.finish(|| {
+            Some(Self {
+                title: title?,
+                content: content?,
+                content_format: body.content_format.unwrap_or(ContentFormat::Html),
+                slug: slug?,
+                excerpt: excerpt?,
+                category_id: body.category_id,
+                status: body.status.unwrap_or(ArticleStatus::Draft),
+                published_at: body.published_at.map(|t| t.0),
+                featured: body.featured.unwrap_or(false),
+                comments_open: body.comments_open.unwrap_or(true),
+                featured_image: image?,
+            })
+        })
+    }
+}
+
+/// The body of `PATCH /articles/{id}`: only the fields sent change.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArticlePatchBody {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false, min_length = 1, max_length = 300, pattern = r"\S")]
+    pub title: Option<String>,
+    /// Re-rendered with `content_format` (the new one if sent, else the current one).
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false, max_length = 500000)]
+    pub content: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub content_format: Option<ContentFormat>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(
+        nullable = false,
+        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
+        max_length = 200
+    )]
+    pub slug: Option<String>,
+    /// `null` derives it from the content again.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 1000)]
+    pub excerpt: Change<String>,
+    /// `null` leaves the article uncategorized.
+    #[serde(default)]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub category_id: Change<i64>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub status: Option<ArticleStatus>,
+    #[serde(default)]
+    #[schema(value_type = Option<Timestamp>)]
+    pub published_at: Change<Timestamp>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub featured: Option<bool>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub comments_open: Option<bool>,
+    /// `null` removes the image.
+    #[serde(default)]
+    #[schema(value_type = Option<FeaturedImage>)]
+    pub featured_image: Change<FeaturedImage>,
+}
+
+/// A validated article change.
+#[derive(Debug)]
+pub struct ArticlePatch {
+    pub title: Option<String>,
+    pub content: Option<String>,
+    pub content_format: Option<ContentFormat>,
+    pub slug: Option<Slug>,
+    pub excerpt: Change<String>,
+    pub category_id: Change<i64>,
+    pub status: Option<ArticleStatus>,
+    pub published_at: Change<NaiveDateTime>,
+    pub featured: Option<bool>,
+    pub comments_open: Option<bool>,
+    pub featured_image: Change<FeaturedImage>,
+}
+
+impl TryFrom<ArticlePatchBody> for ArticlePatch {
+    type Error = ApiError;
+
+    fn try_from(body: ArticlePatchBody) -> Result<Self, ApiError> {
+        let mut checks = Checks::default();
+        let title = checks.take(
+            body.title
+                .map(|t| domain::text("title", &t, MAX_TITLE_CHARS))
+                .transpose(),
+        );
+        let content = checks.take(body.content.map(content).transpose());
+        let slug = checks.take(body.slug.map(|s| Slug::parse("slug", &s)).transpose());
+        let excerpt = checks.take(
+            body.excerpt
+                .try_map(|e| domain::optional_text("excerpt", &e, MAX_EXCERPT_CHARS)),
+        );
+        let image = checks.take(body.featured_image.try_map(|i| i.parse().map(Some)));
+        checks.finish(|| {
+            Some(Self {
+                title: title?,
+                content: content?,
+                content_format: body.content_format,
+                slug: slug?,
+                excerpt: excerpt?,
+                category_id: body.category_id,
+                status: body.status,
+                published_at: body.published_at.map(|t| t.0),
+                featured: body.featured,
+                comments_open: body.comments_open,
+                featured_image: image?,
+            })
+        })
+    }
+}
+
+fn content(value: String) -> Result<String, crate::error::FieldError> {
+    if value.chars().count() > MAX_CONTENT_CHARS {
+        return Err(crate::error::FieldError::new(
+            "content",
+            format!("must be at most {MAX_CONTENT_CHARS} characters"),
+        ));
+    }
+    Ok(value)
+}
+
+fn excerpt(value: Option<String>) -> Result<Option<String>, crate::error::FieldError> {
+    Ok(value
+        .map(|e| domain::optional_text("excerpt", &e, MAX_EXCERPT_CHARS))
+        .transpose()?
+        .flatten())
 }

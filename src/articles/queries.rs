@@ -1,12 +1,23 @@
-//! Article queries used across resources.
+//! Article queries: lists built from a covering index, one-join summaries, writes.
 
 use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
+use diesel::sqlite::Sqlite;
+use std::collections::{HashMap, HashSet};
 
-use super::model::ArticleStatus;
+use super::content;
+use super::model::{
+    ArticlePatch, ArticleRecord, ArticleRow, ArticleStatus, ArticleSummary, AuthorRef, CategoryRef,
+    ContentFormat, NewArticle,
+};
 use crate::db::Conn;
 use crate::db::schema::{articles, categories, users};
+use crate::domain::Slug;
+use crate::error::ApiError;
+use crate::http::sort::SortField;
+use crate::http::time::now;
+use crate::http::{Change, ListParams};
 
 /// Published, and not scheduled for later: what the public may see at `now`.
 #[dsl::auto_type]
@@ -15,6 +26,577 @@ pub fn is_public(now: NaiveDateTime) -> _ {
     articles::status
         .eq(published)
         .and(articles::published_at.le(now))
+}
+
+/// Published articles in the outer query's category, for a correlated `article_count`.
+#[dsl::auto_type]
+pub fn public_count_in_category(now: NaiveDateTime) -> _ {
+    let public: is_public = is_public(now);
+    articles::table
+        .filter(articles::category_id.eq(categories::id.nullable()))
+        .filter(public)
+        .select(dsl::count_star())
+        .single_value()
+        .assume_not_null()
+}
+
+/// Published articles by the outer query's user, for a correlated `article_count`.
+#[dsl::auto_type]
+pub fn public_count_by_author(now: NaiveDateTime) -> _ {
+    let public: is_public = is_public(now);
+    articles::table
+        .filter(articles::author_id.eq(users::id))
+        .filter(public)
+        .select(dsl::count_star())
+        .single_value()
+        .assume_not_null()
+}
+
+/// How `/articles` can be sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleSort {
+    PublishedAt,
+    UpdatedAt,
+    Title,
+    ViewCount,
+    CommentCount,
+}
+
+impl SortField for ArticleSort {
+    const NAMES: &'static [&'static str] = &[
+        "published_at",
+        "updated_at",
+        "title",
+        "view_count",
+        "comment_count",
+    ];
+    const DEFAULT: &'static str = "-published_at";
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "published_at" => Some(Self::PublishedAt),
+            "updated_at" => Some(Self::UpdatedAt),
+            "title" => Some(Self::Title),
+            "view_count" => Some(Self::ViewCount),
+            "comment_count" => Some(Self::CommentCount),
+            _ => None,
+        }
+    }
+}
+
+/// Which articles a list may show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Visibility {
+    /// What the public sees: published and due.
+    Public,
+    /// Staff asking for one status, optionally limited to one author's articles.
+    Status {
+        status: ArticleStatus,
+        only_author: Option<i64>,
+    },
+}
+
+/// The filters of `GET /articles`, resolved to ids.
+#[derive(Debug, Clone, Default)]
+pub struct ArticleFilter {
+    pub category_ids: Option<Vec<i64>>,
+    pub author_id: Option<i64>,
+    pub featured: Option<bool>,
+    pub published_after: Option<NaiveDateTime>,
+    pub published_before: Option<NaiveDateTime>,
+}
+
+type Boxed = articles::BoxedQuery<'static, Sqlite>;
+
+fn filtered(visibility: Visibility, filter: &ArticleFilter, now: NaiveDateTime) -> Boxed {
+    let mut query = articles::table.into_boxed();
+    query = match visibility {
+        Visibility::Public => query.filter(is_public(now)),
+        Visibility::Status {
+            status,
+            only_author,
+        } => {
+            let query = query.filter(articles::status.eq(status));
+            match only_author {
+                Some(author_id) => query.filter(articles::author_id.eq(author_id)),
+                None => query,
+            }
+        }
+    };
+    if let Some(ids) = &filter.category_ids {
+        query = query.filter(articles::category_id.eq_any(ids.clone()));
+    }
+    if let Some(author_id) = filter.author_id {
+        query = query.filter(articles::author_id.eq(author_id));
+    }
+    if let Some(featured) = filter.featured {
+        query = query.filter(articles::featured.eq(featured));
+    }
+    if let Some(after) = filter.published_after {
+        query = query.filter(articles::published_at.ge(after));
+    }
+    if let Some(before) = filter.published_before {
+        query = query.filter(articles::published_at.lt(before));
+    }
+    query
+}
+
+/// A page of summaries and the total. The page's ids come from the index alone, so a deep
+/// page skips index entries, not rows; only the 20 rows shown are read in full.
+pub fn list(
+    conn: &mut Conn,
+    visibility: Visibility,
+    filter: &ArticleFilter,
+    params: ListParams<ArticleSort>,
+) -> Result<(Vec<ArticleSummary>, i64), ApiError> {
+    let now = now();
+    let total = filtered(visibility, filter, now).count().get_result(conn)?;
+    let query = filtered(visibility, filter, now).select(articles::id);
+    let desc = params.sort.descending;
+    let query = match params.sort.field {
+        ArticleSort::PublishedAt => crate::order_by!(query, desc, articles::published_at),
+        ArticleSort::UpdatedAt => crate::order_by!(query, desc, articles::updated_at),
+        ArticleSort::Title => crate::order_by!(query, desc, articles::title),
+        ArticleSort::ViewCount => crate::order_by!(query, desc, articles::view_count),
+        ArticleSort::CommentCount => crate::order_by!(query, desc, articles::comment_count),
+    };
+    let query = if desc {
+        query.then_order_by(articles::id.desc())
+    } else {
+        query.then_order_by(articles::id.asc())
+    };
+    let ids: Vec<i64> = query
+        .limit(params.page.per_page)
+        .offset(params.page.offset())
+        .load(conn)?;
+    Ok((summaries(conn, &ids)?, total))
+}
+
+/// Summaries of these articles, in this order, each with its category and author (one query).
+pub fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleSummary>, ApiError> {
+    let rows: Vec<(ArticleRow, AuthorRef, Option<CategoryRef>)> = articles::table
+        .inner_join(users::table)
+        .left_join(categories::table)
+        .filter(articles::id.eq_any(ids))
+        .select((
+            ArticleRow::as_select(),
+            (
+                users::id,
+                users::display_name,
+                users::slug,
+                users::avatar_url,
+            ),
+            (categories::id, categories::name, categories::slug).nullable(),
+        ))
+        .load(conn)?;
+    let mut by_id: HashMap<i64, ArticleSummary> = rows
+        .into_iter()
+        .map(|(row, author, category)| (row.id, ArticleSummary::new(row, category, author)))
+        .collect();
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+/// Where an article is looked up: by id or by slug.
+pub enum ArticleKey {
+    Id(i64),
+    Slug(String),
+}
+
+/// One article row with its sanitized HTML, whatever its status; visibility is the caller's
+/// business.
+pub fn find(conn: &mut Conn, key: ArticleKey) -> Result<(ArticleRow, String), ApiError> {
+    let query = articles::table
+        .select((ArticleRow::as_select(), articles::content_html))
+        .into_boxed();
+    let query = match key {
+        ArticleKey::Id(id) => query.filter(articles::id.eq(id)),
+        ArticleKey::Slug(slug) => query.filter(articles::slug.eq(slug)),
+    };
+    query
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("article"))
+}
+
+/// Whether the public may see the article at `now`.
+pub fn row_is_public(row: &ArticleRow, now: NaiveDateTime) -> bool {
+    row.status == ArticleStatus::Published && row.published_at.is_some_and(|at| at <= now)
+}
+
+/// The published neighbours of an article by `published_at`: (previous, next).
+pub fn adjacent(
+    conn: &mut Conn,
+    row: &ArticleRow,
+    category_id: Option<Option<i64>>,
+) -> Result<(Option<ArticleSummary>, Option<ArticleSummary>), ApiError> {
+    let now = now();
+    let at = row.published_at.unwrap_or(now);
+    let neighbours = |conn: &mut Conn, older: bool| -> QueryResult<Option<i64>> {
+        let mut query = articles::table
+            .select(articles::id)
+            .filter(is_public(now))
+            .into_boxed();
+        if let Some(category_id) = category_id {
+            query = match category_id {
+                Some(id) => query.filter(articles::category_id.eq(id)),
+                None => query.filter(articles::category_id.is_null()),
+            };
+        }
+        let query = if older {
+            query
+                .filter(
+                    articles::published_at
+                        .lt(at)
+                        .or(articles::published_at.eq(at).and(articles::id.lt(row.id))),
+                )
+                .order((articles::published_at.desc(), articles::id.desc()))
+        } else {
+            query
+                .filter(
+                    articles::published_at
+                        .gt(at)
+                        .or(articles::published_at.eq(at).and(articles::id.gt(row.id))),
+                )
+                .order((articles::published_at.asc(), articles::id.asc()))
+        };
+        query.first(conn).optional()
+    };
+    let previous = neighbours(conn, true)?;
+    let next = neighbours(conn, false)?;
+    let ids: Vec<i64> = previous.into_iter().chain(next).collect();
+    let found = summaries(conn, &ids)?;
+    let pick = |id: Option<i64>| id.and_then(|id| found.iter().find(|s| s.id == id).cloned());
+    Ok((pick(previous), pick(next)))
+}
+
+/// How many recent articles of the category are weighed for "related".
+const RELATED_CANDIDATES: i64 = 300;
+
+/// Published articles of the same category, those sharing the most title and excerpt terms
+/// first, then the most recent; never the article itself.
+pub fn related(
+    conn: &mut Conn,
+    row: &ArticleRow,
+    category_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<ArticleSummary>, ApiError> {
+    let mut query = articles::table
+        .select((articles::id, articles::title, articles::excerpt))
+        .filter(is_public(now()))
+        .filter(articles::id.ne(row.id))
+        .into_boxed();
+    query = match category_id {
+        Some(id) => query.filter(articles::category_id.eq(id)),
+        None => query.filter(articles::category_id.is_null()),
+    };
+    let candidates: Vec<(i64, String, String)> = query
+        .order((articles::published_at.desc(), articles::id.desc()))
+        .limit(RELATED_CANDIDATES)
+        .load(conn)?;
+    let ours = terms(&format!("{} {}", row.title, row.excerpt));
+    let mut scored: Vec<(usize, usize, i64)> = candidates
+        .into_iter()
+        .enumerate()
+        .map(|(recency, (id, title, excerpt))| {
+            let shared = terms(&format!("{title} {excerpt}"))
+                .intersection(&ours)
+                .count();
+            (shared, recency, id)
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let ids: Vec<i64> = scored
+        .into_iter()
+        .take(usize::try_from(limit).unwrap_or(0))
+        .map(|(_, _, id)| id)
+        .collect();
+    summaries(conn, &ids)
+}
+
+/// The words that say what a text is about: lowercase, four letters or more, no stopwords.
+fn terms(text: &str) -> HashSet<String> {
+    const STOPWORDS: [&str; 16] = [
+        "about", "after", "also", "been", "before", "from", "have", "into", "more", "said", "that",
+        "their", "there", "they", "this", "with",
+    ];
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| word.chars().count() >= 4)
+        .map(str::to_lowercase)
+        .filter(|word| !STOPWORDS.contains(&word.as_str()))
+        .collect()
+}
+
+/// The category and all of its descendants.
+pub fn category_with_descendants(conn: &mut Conn, root: i64) -> QueryResult<Vec<i64>> {
+    let edges: Vec<(i64, Option<i64>)> = categories::table
+        .select((categories::id, categories::parent_id))
+        .load(conn)?;
+    let mut found = vec![root];
+    let mut next = 0;
+    while next < found.len() {
+        let parent = found[next];
+        found.extend(
+            edges
+                .iter()
+                .filter(|(id, p)| *p == Some(parent) && !found.contains(id))
+                .map(|(id, _)| *id)
+                .collect::<Vec<_>>(),
+        );
+        next += 1;
+    }
+    Ok(found)
+}
+
+pub fn category_id_by_slug(conn: &mut Conn, slug: &str) -> QueryResult<Option<i64>> {
+    categories::table
+        .filter(categories::slug.eq(slug))
+        .select(categories::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn user_id_by_slug(conn: &mut Conn, slug: &str) -> QueryResult<Option<i64>> {
+    users::table
+        .filter(users::slug.eq(slug))
+        .select(users::id)
+        .first(conn)
+        .optional()
+}
+
+fn slug_taken(conn: &mut Conn, slug: &str) -> QueryResult<bool> {
+    dsl::select(dsl::exists(articles::table.filter(articles::slug.eq(slug)))).get_result(conn)
+}
+
+fn check_category(conn: &mut Conn, category_id: i64) -> Result<(), ApiError> {
+    let exists: bool =
+        dsl::select(dsl::exists(categories::table.find(category_id))).get_result(conn)?;
+    if exists {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("category_id", "no category has this id"))
+    }
+}
+
+/// The columns derived from an article's content.
+struct Rendered {
+    html: String,
+    excerpt: String,
+    reading_time_minutes: i32,
+}
+
+fn rendered(content: &str, format: ContentFormat, excerpt: Option<String>) -> Rendered {
+    let html = content::render(content, format);
+    let text = content::plain_text(&html);
+    Rendered {
+        excerpt: excerpt.unwrap_or_else(|| content::excerpt(&text)),
+        reading_time_minutes: content::reading_time_minutes(&text),
+        html,
+    }
+}
+
+/// A published article without a date is published now.
+fn publication_date(
+    status: ArticleStatus,
+    published_at: Option<NaiveDateTime>,
+) -> Option<NaiveDateTime> {
+    match (status, published_at) {
+        (ArticleStatus::Published, None) => Some(now()),
+        (_, at) => at,
+    }
+}
+
+pub fn insert(conn: &mut Conn, new: NewArticle, author_id: i64) -> Result<i64, ApiError> {
+    if let Some(category_id) = new.category_id {
+        check_category(conn, category_id)?;
+    }
+    let slug = Slug::claim(new.slug, &new.title, "article", |s| slug_taken(conn, s))?;
+    let rendered = rendered(&new.content, new.content_format, new.excerpt);
+    let (image_url, image_alt, image_caption) = match new.featured_image {
+        Some(image) => (Some(image.url), image.alt, image.caption),
+        None => (None, None, None),
+    };
+    let now = now();
+    let record = ArticleRecord {
+        title: new.title,
+        slug: slug.as_str().to_owned(),
+        excerpt: rendered.excerpt,
+        content: new.content,
+        content_format: new.content_format,
+        content_html: rendered.html,
+        status: new.status,
+        published_at: publication_date(new.status, new.published_at),
+        featured: new.featured,
+        comments_open: new.comments_open,
+        featured_image_url: image_url,
+        featured_image_alt: image_alt,
+        featured_image_caption: image_caption,
+        category_id: new.category_id,
+        author_id,
+        reading_time_minutes: rendered.reading_time_minutes,
+        created_at: now,
+        updated_at: now,
+    };
+    Ok(diesel::insert_into(articles::table)
+        .values(record)
+        .returning(articles::id)
+        .get_result(conn)?)
+}
+
+/// Rows per INSERT statement, well under SQLite's limit on bound parameters.
+const ROWS_PER_INSERT: usize = 500;
+
+/// Inserts many prepared rows (the demo seeder's path).
+pub fn insert_many(conn: &mut Conn, records: &[ArticleRecord]) -> Result<(), ApiError> {
+    for chunk in records.chunks(ROWS_PER_INSERT) {
+        diesel::insert_into(articles::table)
+            .values(chunk)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+pub fn all_slugs(conn: &mut Conn) -> QueryResult<HashSet<String>> {
+    Ok(articles::table
+        .select(articles::slug)
+        .load::<String>(conn)?
+        .into_iter()
+        .collect())
+}
+
+#[derive(AsChangeset, Default)]
+#[diesel(table_name = articles)]
+struct ArticleChanges {
+    title: Option<String>,
+    slug: Option<String>,
+    excerpt: Option<String>,
+    content: Option<String>,
+    content_format: Option<ContentFormat>,
+    content_html: Option<String>,
+    reading_time_minutes: Option<i32>,
+    status: Option<ArticleStatus>,
+    published_at: Option<Option<NaiveDateTime>>,
+    featured: Option<bool>,
+    comments_open: Option<bool>,
+    featured_image_url: Option<Option<String>>,
+    featured_image_alt: Option<Option<String>>,
+    featured_image_caption: Option<Option<String>>,
+    category_id: Option<Option<i64>>,
+    updated_at: Option<NaiveDateTime>,
+}
+
+/// The stored source of an article, needed to re-render it.
+#[derive(Queryable)]
+struct Source {
+    content: String,
+    content_format: ContentFormat,
+    excerpt: String,
+    status: ArticleStatus,
+    published_at: Option<NaiveDateTime>,
+    slug: String,
+}
+
+pub fn update(conn: &mut Conn, id: i64, patch: ArticlePatch) -> Result<(), ApiError> {
+    let current: Source = articles::table
+        .find(id)
+        .select((
+            articles::content,
+            articles::content_format,
+            articles::excerpt,
+            articles::status,
+            articles::published_at,
+            articles::slug,
+        ))
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("article"))?;
+    if let Some(slug) = &patch.slug {
+        slug.check_free(Some(&current.slug), |s| slug_taken(conn, s))?;
+    }
+    if let Change::Set(category_id) = patch.category_id {
+        check_category(conn, category_id)?;
+    }
+    let mut changes = ArticleChanges {
+        title: patch.title,
+        slug: patch.slug.map(|s| s.as_str().to_owned()),
+        status: patch.status,
+        featured: patch.featured,
+        comments_open: patch.comments_open,
+        category_id: patch.category_id.into_column(),
+        updated_at: Some(now()),
+        ..Default::default()
+    };
+    rerender(
+        &mut changes,
+        &current,
+        patch.content,
+        patch.content_format,
+        patch.excerpt,
+    );
+    let status = patch.status.unwrap_or(current.status);
+    let published_at = patch.published_at.apply(current.published_at);
+    if published_at != current.published_at || status != current.status {
+        changes.published_at = Some(publication_date(status, published_at));
+    }
+    match patch.featured_image {
+        Change::Keep => {}
+        Change::Clear => {
+            changes.featured_image_url = Some(None);
+            changes.featured_image_alt = Some(None);
+            changes.featured_image_caption = Some(None);
+        }
+        Change::Set(image) => {
+            changes.featured_image_url = Some(Some(image.url));
+            changes.featured_image_alt = Some(image.alt);
+            changes.featured_image_caption = Some(image.caption);
+        }
+    }
+    diesel::update(articles::table.find(id))
+        .set(changes)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Renders again when the content or its format changes. A derived excerpt follows the new
+/// content; one the author wrote stays until they change or clear it.
+fn rerender(
+    changes: &mut ArticleChanges,
+    current: &Source,
+    content: Option<String>,
+    format: Option<ContentFormat>,
+    excerpt: Change<String>,
+) {
+    let old = rendered(&current.content, current.content_format, None);
+    let excerpt_was_derived = old.excerpt == current.excerpt;
+    if content.is_none() && format.is_none() {
+        changes.excerpt = match excerpt {
+            Change::Keep => None,
+            Change::Set(excerpt) => Some(excerpt),
+            Change::Clear => Some(old.excerpt),
+        };
+        return;
+    }
+    let source = content.unwrap_or_else(|| current.content.clone());
+    let format = format.unwrap_or(current.content_format);
+    let explicit = match excerpt {
+        Change::Set(excerpt) => Some(excerpt),
+        Change::Clear => None,
+        Change::Keep if excerpt_was_derived => None,
+        Change::Keep => Some(current.excerpt.clone()),
+    };
+    let new = rendered(&source, format, explicit);
+    changes.excerpt = Some(new.excerpt);
+    changes.content_html = Some(new.html);
+    changes.reading_time_minutes = Some(new.reading_time_minutes);
+    changes.content = Some(source);
+    changes.content_format = Some(format);
+}
+
+pub fn delete(conn: &mut Conn, id: i64) -> Result<(), ApiError> {
+    let deleted = diesel::delete(articles::table.find(id)).execute(conn)?;
+    if deleted == 0 {
+        return Err(ApiError::not_found("article"));
+    }
+    Ok(())
 }
 
 /// Whether any article (in any status) belongs to the category.
@@ -43,28 +625,4 @@ pub fn move_to_author(conn: &mut Conn, from: i64, to: i64) -> QueryResult<usize>
     diesel::update(articles::table.filter(articles::author_id.eq(from)))
         .set(articles::author_id.eq(to))
         .execute(conn)
-}
-
-/// Published articles in the outer query's category, for a correlated `article_count`.
-#[dsl::auto_type]
-pub fn public_count_in_category(now: NaiveDateTime) -> _ {
-    let public: is_public = is_public(now);
-    articles::table
-        .filter(articles::category_id.eq(categories::id.nullable()))
-        .filter(public)
-        .select(dsl::count_star())
-        .single_value()
-        .assume_not_null()
-}
-
-/// Published articles by the outer query's user, for a correlated `article_count`.
-#[dsl::auto_type]
-pub fn public_count_by_author(now: NaiveDateTime) -> _ {
-    let public: is_public = is_public(now);
-    articles::table
-        .filter(articles::author_id.eq(users::id))
-        .filter(public)
-        .select(dsl::count_star())
-        .single_value()
-        .assume_not_null()
 }

@@ -8,7 +8,6 @@ use crate::domain::{self, Checks, Slug};
 use crate::error::ApiError;
 use crate::http::patch::present;
 use crate::http::{Change, Timestamp};
-use crate::users::model::change;
 
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
@@ -137,9 +136,10 @@ impl TryFrom<CategoryPatchBody> for CategoryPatch {
                 .transpose(),
         );
         let slug = checks.take(body.slug.map(|s| Slug::parse("slug", &s)).transpose());
-        let description = checks.take(change(body.description, |d| {
-            domain::optional_text("description", &d, MAX_DESCRIPTION_CHARS)
-        }));
+        let description = checks.take(
+            body.description
+                .try_map(|d| domain::optional_text("description", &d, MAX_DESCRIPTION_CHARS)),
+        );
         checks.finish(|| {
             Some(Self {
                 name: name?,

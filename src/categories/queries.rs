@@ -13,7 +13,6 @@ use crate::error::ApiError;
 use crate::http::sort::SortField;
 use crate::http::time::now;
 use crate::http::{Change, ListParams};
-use crate::users::queries::column;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CategorySort {
@@ -86,6 +85,13 @@ pub fn find(conn: &mut Conn, key: CategoryKey) -> Result<Category, ApiError> {
         .first(conn)
         .optional()?
         .ok_or_else(|| ApiError::not_found("category"))
+}
+
+pub fn all_ids(conn: &mut Conn) -> QueryResult<Vec<i64>> {
+    categories::table
+        .select(categories::id)
+        .order(categories::id)
+        .load(conn)
 }
 
 fn exists(conn: &mut Conn, id: i64) -> QueryResult<bool> {
@@ -173,8 +179,8 @@ pub fn update(conn: &mut Conn, id: i64, patch: CategoryPatch) -> Result<Category
     let changes = CategoryChanges {
         name: patch.name,
         slug: patch.slug.map(|s| s.as_str().to_owned()),
-        description: column(patch.description),
-        parent_id: column(patch.parent_id),
+        description: patch.description.into_column(),
+        parent_id: patch.parent_id.into_column(),
         updated_at: now(),
     };
     diesel::update(categories::table.find(id))

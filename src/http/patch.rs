@@ -21,6 +21,38 @@ impl<T> Change<T> {
         }
     }
 
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Change<U> {
+        match self {
+            Self::Keep => Change::Keep,
+            Self::Clear => Change::Clear,
+            Self::Set(value) => Change::Set(f(value)),
+        }
+    }
+
+    /// Validates a sent value; one that validates to nothing (blank text) clears the field.
+    pub fn try_map<U, E>(
+        self,
+        parse: impl FnOnce(T) -> Result<Option<U>, E>,
+    ) -> Result<Change<U>, E> {
+        Ok(match self {
+            Self::Keep => Change::Keep,
+            Self::Clear => Change::Clear,
+            Self::Set(value) => match parse(value)? {
+                Some(value) => Change::Set(value),
+                None => Change::Clear,
+            },
+        })
+    }
+
+    /// The column value for diesel's changesets: `None` skips it, `Some(None)` nulls it.
+    pub fn into_column(self) -> Option<Option<T>> {
+        match self {
+            Self::Keep => None,
+            Self::Clear => Some(None),
+            Self::Set(value) => Some(Some(value)),
+        }
+    }
+
     pub fn as_set(&self) -> Option<&T> {
         match self {
             Self::Set(value) => Some(value),

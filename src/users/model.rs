@@ -219,12 +219,14 @@ impl TryFrom<UserPatchBody> for UserPatch {
                 .transpose(),
         );
         let slug = checks.take(body.slug.map(|s| Slug::parse("slug", &s)).transpose());
-        let bio = checks.take(change(body.bio, |b| {
-            domain::optional_text("bio", &b, MAX_BIO_CHARS)
-        }));
-        let avatar_url = checks.take(change(body.avatar_url, |u| {
-            domain::url("avatar_url", &u).map(Some)
-        }));
+        let bio = checks.take(
+            body.bio
+                .try_map(|b| domain::optional_text("bio", &b, MAX_BIO_CHARS)),
+        );
+        let avatar_url = checks.take(
+            body.avatar_url
+                .try_map(|u| domain::url("avatar_url", &u).map(Some)),
+        );
         checks.finish(|| {
             Some(Self {
                 email: email?,
@@ -237,21 +239,6 @@ impl TryFrom<UserPatchBody> for UserPatch {
             })
         })
     }
-}
-
-/// Validates the value of a nullable patch field; a value that validates to nothing clears it.
-pub fn change<T>(
-    change: Change<String>,
-    parse: impl FnOnce(String) -> Result<Option<T>, FieldError>,
-) -> Result<Change<T>, FieldError> {
-    Ok(match change {
-        Change::Keep => Change::Keep,
-        Change::Clear => Change::Clear,
-        Change::Set(value) => match parse(value)? {
-            Some(value) => Change::Set(value),
-            None => Change::Clear,
-        },
-    })
 }
 
 fn password(field: &str, value: String) -> Result<String, FieldError> {

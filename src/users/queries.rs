@@ -10,9 +10,9 @@ use crate::db::schema::users;
 use crate::domain::Slug;
 
 use crate::error::ApiError;
+use crate::http::ListParams;
 use crate::http::sort::SortField;
 use crate::http::time::now;
-use crate::http::{Change, ListParams};
 
 /// How `/users` can be sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +81,10 @@ pub fn list(
     Ok((rows, total))
 }
 
+pub fn all_ids(conn: &mut Conn) -> QueryResult<Vec<i64>> {
+    users::table.select(users::id).order(users::id).load(conn)
+}
+
 pub fn count_admins(conn: &mut Conn) -> QueryResult<i64> {
     users::table
         .filter(users::role.eq(Role::Admin))
@@ -135,15 +139,6 @@ struct UserChanges {
     updated_at: chrono::NaiveDateTime,
 }
 
-/// `Change` as diesel's changeset wants it: `None` skips the column, `Some(None)` nulls it.
-pub fn column<T>(change: Change<T>) -> Option<Option<T>> {
-    match change {
-        Change::Keep => None,
-        Change::Clear => Some(None),
-        Change::Set(value) => Some(Some(value)),
-    }
-}
-
 pub fn update(
     conn: &mut Conn,
     id: i64,
@@ -174,8 +169,8 @@ pub fn update(
         display_name: patch.display_name,
         slug: patch.slug.map(|s| s.as_str().to_owned()),
         role: patch.role,
-        bio: column(patch.bio),
-        avatar_url: column(patch.avatar_url),
+        bio: patch.bio.into_column(),
+        avatar_url: patch.avatar_url.into_column(),
         updated_at: now(),
     };
     let row = diesel::update(users::table.find(id))

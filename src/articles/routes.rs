@@ -1,0 +1,400 @@
+//! `/articles`: public reads of published articles, and writes by their authors and editors.
+
+use actix_web::http::Method;
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::model::{
+    Article, ArticlePatch, ArticlePatchBody, ArticleRow, ArticleStatus, ArticleSummary, NewArticle,
+    NewArticleBody,
+};
+use super::queries::{self, ArticleFilter, ArticleKey, ArticleSort, Visibility};
+use crate::app::AppState;
+use crate::auth::{Action, Caller, MaybeCaller};
+use crate::db::Conn;
+use crate::error::{ApiError, Problem};
+use crate::http::time::now;
+use crate::http::{Json, ListParams, Paginated, Query, Timestamp, created, pagination, resource};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(
+        "/articles",
+        vec![
+            (Method::GET, web::to(list_articles)),
+            (Method::POST, web::to(create_article)),
+        ],
+    ))
+    .service(resource(
+        "/articles/slug/{slug}",
+        vec![(Method::GET, web::to(get_article_by_slug))],
+    ))
+    .service(resource(
+        "/articles/{id}",
+        vec![
+            (Method::GET, web::to(get_article)),
+            (Method::PATCH, web::to(update_article)),
+            (Method::DELETE, web::to(delete_article)),
+        ],
+    ))
+    .service(resource(
+        "/articles/{id}/adjacent",
+        vec![(Method::GET, web::to(adjacent_articles))],
+    ))
+    .service(resource(
+        "/articles/{id}/related",
+        vec![(Method::GET, web::to(related_articles))],
+    ));
+}
+
+/// The filters of `GET /articles`.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ArticleListQuery {
+    /// A category id or slug; its child categories are included.
+    #[param(example = "world-news")]
+    pub category: Option<String>,
+    /// An author id or slug.
+    #[param(example = "conservative-guard")]
+    pub author: Option<String>,
+    /// Only featured (or only not featured) articles.
+    pub featured: Option<bool>,
+    /// Published at or after this instant.
+    #[param(value_type = Option<String>, format = DateTime, example = "2022-10-01T00:00:00Z")]
+    pub published_after: Option<Timestamp>,
+    /// Published before this instant.
+    #[param(value_type = Option<String>, format = DateTime, example = "2022-11-01T00:00:00Z")]
+    pub published_before: Option<Timestamp>,
+    /// Staff only (a token is needed): articles in this status, including scheduled ones.
+    /// Authors see only their own.
+    pub status: Option<ArticleStatus>,
+}
+
+/// List articles, newest first by default. The public sees published articles only.
+#[utoipa::path(
+    get, path = "/api/v1/articles", tag = "articles",
+    params(ListParams<ArticleSort>, ArticleListQuery),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "A page of article summaries", body = Paginated<ArticleSummary>),
+        (status = 401, description = "`status` without a token, or a bad token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_articles(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    params: ListParams<ArticleSort>,
+    query: Query<ArticleListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let visibility = match (query.status, caller.0) {
+        (None, _) => Visibility::Public,
+        (Some(_), None) => {
+            return Err(ApiError::Unauthorized(
+                "filtering by status needs a bearer access token".to_owned(),
+            ));
+        }
+        (Some(status), Some(caller)) => Visibility::Status {
+            status,
+            only_author: (!caller.can(Action::SeeAllUnpublished)).then_some(caller.user_id),
+        },
+    };
+    let (articles, total) = state
+        .db
+        .read(move |conn| match resolve_filter(conn, &query)? {
+            Some(filter) => queries::list(conn, visibility, &filter, params),
+            None => Ok((Vec::new(), 0)),
+        })
+        .await?;
+    Ok(pagination::respond(&req, params.page, total, articles))
+}
+
+/// Resolves slugs to ids; `None` when a named category or author does not exist, which
+/// makes the list empty.
+fn resolve_filter(
+    conn: &mut Conn,
+    query: &ArticleListQuery,
+) -> Result<Option<ArticleFilter>, ApiError> {
+    let mut filter = ArticleFilter {
+        featured: query.featured,
+        published_after: query.published_after.map(|t| t.0),
+        published_before: query.published_before.map(|t| t.0),
+        ..Default::default()
+    };
+    if let Some(category) = &query.category {
+        let id = match category.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => queries::category_id_by_slug(conn, category)?,
+        };
+        let Some(id) = id else { return Ok(None) };
+        filter.category_ids = Some(queries::category_with_descendants(conn, id)?);
+    }
+    if let Some(author) = &query.author {
+        let id = match author.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => queries::user_id_by_slug(conn, author)?,
+        };
+        let Some(id) = id else { return Ok(None) };
+        filter.author_id = Some(id);
+    }
+    Ok(Some(filter))
+}
+
+/// One article with its content, by id.
+#[utoipa::path(
+    get, path = "/api/v1/articles/{id}", tag = "articles",
+    params(("id" = i64, Path, minimum = 1, description = "Article id")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The article", body = Article),
+        (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_article(
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    id: web::Path<i64>,
+) -> Result<web::Json<Article>, ApiError> {
+    let key = ArticleKey::Id(id.into_inner());
+    Ok(web::Json(
+        state
+            .db
+            .read(move |conn| visible_article(conn, key, caller))
+            .await?,
+    ))
+}
+
+/// One article with its content, by slug.
+#[utoipa::path(
+    get, path = "/api/v1/articles/slug/{slug}", tag = "articles",
+    params(("slug" = String, Path, description = "Article slug", example = "state-department-funding-drag-shows-in-ecuador")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The article", body = Article),
+        (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_article_by_slug(
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    slug: web::Path<String>,
+) -> Result<web::Json<Article>, ApiError> {
+    let key = ArticleKey::Slug(slug.into_inner());
+    Ok(web::Json(
+        state
+            .db
+            .read(move |conn| visible_article(conn, key, caller))
+            .await?,
+    ))
+}
+
+/// The article if the caller may see it: published and due, or theirs to edit. Anything
+/// else is a `404`, so that drafts do not reveal that they exist.
+fn visible_article(
+    conn: &mut Conn,
+    key: ArticleKey,
+    caller: MaybeCaller,
+) -> Result<Article, ApiError> {
+    let (row, content_html) = visible_row(conn, key, caller)?;
+    let summary = queries::summaries(conn, &[row.id])?
+        .pop()
+        .ok_or_else(|| ApiError::not_found("article"))?;
+    Ok(Article {
+        summary,
+        content_html,
+    })
+}
+
+fn visible_row(
+    conn: &mut Conn,
+    key: ArticleKey,
+    caller: MaybeCaller,
+) -> Result<(ArticleRow, String), ApiError> {
+    let (row, html) = queries::find(conn, key)?;
+    let may_see = queries::row_is_public(&row, now())
+        || caller.can(Action::EditArticleOf {
+            author_id: row.author_id,
+        });
+    if may_see {
+        Ok((row, html))
+    } else {
+        Err(ApiError::not_found("article"))
+    }
+}
+
+/// Write an article (authors and up). It is a draft unless `status` says otherwise.
+#[utoipa::path(
+    post, path = "/api/v1/articles", tag = "articles",
+    request_body = NewArticleBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Created", body = Article),
+        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_article(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<NewArticleBody>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::WriteArticles)?;
+    let new = NewArticle::try_from(body.0)?;
+    let article = state
+        .db
+        .write(move |conn| {
+            let id = queries::insert(conn, new, caller.user_id)?;
+            visible_article(conn, ArticleKey::Id(id), MaybeCaller(Some(caller)))
+        })
+        .await?;
+    Ok(created(
+        format!("/api/v1/articles/{}", article.summary.id),
+        &article,
+    ))
+}
+
+/// Change an article; only the fields sent change. Authors may change only their own.
+#[utoipa::path(
+    patch, path = "/api/v1/articles/{id}", tag = "articles",
+    params(("id" = i64, Path, minimum = 1, description = "Article id")),
+    request_body = ArticlePatchBody,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The changed article", body = Article),
+        (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_article(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<ArticlePatchBody>,
+) -> Result<web::Json<Article>, ApiError> {
+    let id = id.into_inner();
+    let patch = ArticlePatch::try_from(body.0)?;
+    let article = state
+        .db
+        .write(move |conn| {
+            editable(conn, id, caller)?;
+            queries::update(conn, id, patch)?;
+            visible_article(conn, ArticleKey::Id(id), MaybeCaller(Some(caller)))
+        })
+        .await?;
+    Ok(web::Json(article))
+}
+
+/// Delete an article. Authors may delete only their own.
+#[utoipa::path(
+    delete, path = "/api/v1/articles/{id}", tag = "articles",
+    params(("id" = i64, Path, minimum = 1, description = "Article id")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"))
+)]
+pub async fn delete_article(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = id.into_inner();
+    state
+        .db
+        .write(move |conn| {
+            editable(conn, id, caller)?;
+            queries::delete(conn, id)
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `404` when the caller may not even see the article, `403` when they may see but not edit.
+fn editable(conn: &mut Conn, id: i64, caller: Caller) -> Result<(), ApiError> {
+    let (row, _) = visible_row(conn, ArticleKey::Id(id), MaybeCaller(Some(caller)))?;
+    caller.require(Action::EditArticleOf {
+        author_id: row.author_id,
+    })
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AdjacentQuery {
+    /// Only neighbours in the article's own category.
+    pub same_category: Option<bool>,
+}
+
+/// The previous and next published articles, for "Previous Post" / "Next Post" links.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Adjacent {
+    /// The next older article; `null` at the end.
+    pub previous: Option<ArticleSummary>,
+    /// The next newer article; `null` at the end.
+    pub next: Option<ArticleSummary>,
+}
+
+/// The previous and next published articles by `published_at`.
+#[utoipa::path(
+    get, path = "/api/v1/articles/{id}/adjacent", tag = "articles",
+    params(("id" = i64, Path, minimum = 1, description = "Article id"), AdjacentQuery),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The neighbours", body = Adjacent),
+        (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn adjacent_articles(
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    id: web::Path<i64>,
+    query: Query<AdjacentQuery>,
+) -> Result<web::Json<Adjacent>, ApiError> {
+    let key = ArticleKey::Id(id.into_inner());
+    let same_category = query.into_inner().same_category.unwrap_or(false);
+    let adjacent = state
+        .db
+        .read(move |conn| {
+            let (row, _) = visible_row(conn, key, caller)?;
+            let category = same_category.then_some(row.category_id);
+            let (previous, next) = queries::adjacent(conn, &row, category)?;
+            Ok(Adjacent { previous, next })
+        })
+        .await?;
+    Ok(web::Json(adjacent))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RelatedQuery {
+    /// How many articles, 1 to 20.
+    #[param(minimum = 1, maximum = 20, default = 5)]
+    pub limit: Option<i64>,
+}
+
+/// Published articles related to this one: same category, most shared terms first.
+#[utoipa::path(
+    get, path = "/api/v1/articles/{id}/related", tag = "articles",
+    params(("id" = i64, Path, minimum = 1, description = "Article id"), RelatedQuery),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "Related articles, most relevant first", body = Vec<ArticleSummary>),
+        (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn related_articles(
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    id: web::Path<i64>,
+    query: Query<RelatedQuery>,
+) -> Result<web::Json<Vec<ArticleSummary>>, ApiError> {
+    let limit = query.into_inner().limit.unwrap_or(5);
+    if !(1..=20).contains(&limit) {
+        return Err(ApiError::invalid("limit", "must be between 1 and 20"));
+    }
+    let key = ArticleKey::Id(id.into_inner());
+    let related = state
+        .db
+        .read(move |conn| {
+            let (row, _) = visible_row(conn, key, caller)?;
+            queries::related(conn, &row, row.category_id, limit)
+        })
+        .await?;
+    Ok(web::Json(related))
+}

@@ -1,0 +1,232 @@
+//! Demo content: the site's nine categories, one user of each role plus a few more
+//! authors, and any number of synthetic articles.
+
+mod text;
+
+use chrono::{Duration, NaiveDateTime};
+use indicatif::{ProgressBar, ProgressStyle};
+use rand::distr::Alphanumeric;
+use rand::rngs::StdRng;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use std::collections::HashSet;
+
+use crate::articles::content;
+use crate::articles::model::{ArticleRecord, ArticleStatus, ContentFormat};
+use crate::articles::queries as articles;
+use crate::http::time::now;
+
+use crate::auth::password;
+use crate::categories::model::NewCategory;
+use crate::categories::queries as categories;
+use crate::db::Db;
+use crate::domain::{Email, Slug};
+use crate::error::ApiError;
+use crate::users::model::{NewUser, Role};
+use crate::users::queries as users;
+
+/// The sections of the reference site, with a line each.
+const CATEGORIES: [(&str, &str); 9] = [
+    ("Breaking News", "What is happening right now."),
+    ("Business", "Companies, markets and the economy."),
+    ("China", "News from and about China."),
+    ("Crime", "Courts, police and investigations."),
+    ("Entertainment", "Film, music, television and culture."),
+    ("Finance", "Money, banking and personal finance."),
+    ("Politics", "Government, elections and policy."),
+    ("US", "News from across the United States."),
+    ("World News", "International news and diplomacy."),
+];
+
+/// A demo account and, when this run created it, its password.
+pub struct DemoAccount {
+    pub email: String,
+    pub role: Role,
+    pub password: Option<String>,
+}
+
+/// Adds what is missing of the demo accounts and categories (running it twice changes
+/// nothing), then `articles` new synthetic articles.
+pub fn demo(db: &Db, admin_email: &str, articles: usize) -> Result<Vec<DemoAccount>, ApiError> {
+    let people = [
+        (admin_email, "Newsroom Admin", Role::Admin),
+        ("editor@example.com", "Conservative Guard", Role::Editor),
+        ("author@example.com", "Dana Reporter", Role::Author),
+        ("maria@example.com", "Maria Lopez", Role::Author),
+        ("james@example.com", "James Carter", Role::Author),
+        ("aiko@example.com", "Aiko Tanaka", Role::Author),
+    ];
+    let mut accounts = Vec::new();
+    for (email, name, role) in people {
+        let password = ensure_user(db, email, name, role, None)?;
+        accounts.push(DemoAccount {
+            email: email.to_owned(),
+            role,
+            password,
+        });
+    }
+    db.write_blocking(|conn| {
+        for (name, description) in CATEGORIES {
+            let slug = Slug::from_text(name, "category");
+            if categories::find(
+                conn,
+                categories::CategoryKey::Slug(slug.as_str().to_owned()),
+            )
+            .is_ok()
+            {
+                continue;
+            }
+            categories::insert(
+                conn,
+                NewCategory {
+                    name: name.to_owned(),
+                    slug: Some(slug),
+                    description: Some(description.to_owned()),
+                    parent_id: None,
+                },
+            )?;
+        }
+        Ok(())
+    })?;
+    demo_articles(db, articles)?;
+    Ok(accounts)
+}
+
+/// Articles per transaction: large enough to amortize the commit, small enough to show
+/// progress and keep other writers waiting only briefly.
+const BATCH: usize = 2_000;
+
+/// Synthetic articles over the last two years, spread over every category and author:
+/// mostly published, some drafts, archived and scheduled ones, of varied lengths.
+pub fn demo_articles(db: &Db, count: usize) -> Result<(), ApiError> {
+    if count == 0 {
+        return Ok(());
+    }
+    let (category_ids, author_ids, mut slugs) = db.read_blocking(|conn| {
+        Ok((
+            categories::all_ids(conn)?,
+            users::all_ids(conn)?,
+            articles::all_slugs(conn)?,
+        ))
+    })?;
+    let progress = ProgressBar::new(count as u64).with_style(
+        ProgressStyle::with_template(
+            "{msg} {wide_bar} {pos}/{len} articles ({per_sec}, {eta} left)",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    progress.set_message("seeding");
+    let mut rng = StdRng::seed_from_u64(slugs.len() as u64);
+    let now = now();
+    let mut left = count;
+    while left > 0 {
+        let size = left.min(BATCH);
+        let batch: Vec<ArticleRecord> = (0..size)
+            .map(|_| synthetic_article(&mut rng, now, &category_ids, &author_ids, &mut slugs))
+            .collect();
+        db.write_blocking(|conn| articles::insert_many(conn, &batch))?;
+        progress.inc(size as u64);
+        left -= size;
+    }
+    progress.finish_with_message("seeded");
+    Ok(())
+}
+
+fn synthetic_article(
+    rng: &mut StdRng,
+    now: NaiveDateTime,
+    category_ids: &[i64],
+    author_ids: &[i64],
+    slugs: &mut HashSet<String>,
+) -> ArticleRecord {
+    let title = text::headline(rng);
+    let slug = match Slug::from_text(&title, "article")
+        .first_free(|candidate| Ok::<_, std::convert::Infallible>(slugs.contains(candidate)))
+    {
+        Ok(slug) => slug.as_str().to_owned(),
+        Err(never) => match never {},
+    };
+    slugs.insert(slug.clone());
+    // Lengths from a short brief to a long read.
+    let words = match rng.random_range(0..10) {
+        0..=3 => rng.random_range(60..180),
+        4..=7 => rng.random_range(180..400),
+        _ => rng.random_range(400..900),
+    };
+    let html = text::body_html(rng, words);
+    let plain = content::plain_text(&html);
+    let age = Duration::seconds(rng.random_range(0..730 * 24 * 3600));
+    let (status, published_at) = match rng.random_range(0..100) {
+        0..=1 => (ArticleStatus::Draft, None),
+        2 => (ArticleStatus::Archived, Some(now - age)),
+        3 => (
+            ArticleStatus::Published,
+            Some(now + Duration::hours(rng.random_range(1..24 * 14))),
+        ),
+        _ => (ArticleStatus::Published, Some(now - age)),
+    };
+    let stamp = published_at.unwrap_or(now).min(now);
+    let image = rng
+        .random_bool(0.7)
+        .then(|| format!("https://picsum.photos/seed/{slug}/1200/675"));
+    ArticleRecord {
+        excerpt: content::excerpt(&plain),
+        reading_time_minutes: content::reading_time_minutes(&plain),
+        content: html.clone(),
+        content_format: ContentFormat::Html,
+        content_html: html,
+        status,
+        published_at,
+        featured: rng.random_bool(0.05),
+        comments_open: rng.random_bool(0.9),
+        featured_image_alt: image.as_ref().map(|_| title.clone()),
+        featured_image_caption: None,
+        featured_image_url: image,
+        category_id: category_ids.choose(rng).copied(),
+        author_id: author_ids.choose(rng).copied().unwrap_or(1),
+        created_at: stamp,
+        updated_at: stamp,
+        title,
+        slug,
+    }
+}
+
+/// Creates the user unless the email is taken. Returns the password when it was generated.
+pub fn ensure_user(
+    db: &Db,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: Option<String>,
+) -> Result<Option<String>, ApiError> {
+    let email = Email::parse("email", email).map_err(|error| ApiError::Validation(vec![error]))?;
+    let lookup = email.as_str().to_owned();
+    if db
+        .read_blocking(|conn| Ok(users::find_by_email(conn, &lookup)?))?
+        .is_some()
+    {
+        return Ok(None);
+    }
+    let generated = password.is_none();
+    let password = password.unwrap_or_else(generate_password);
+    let hash = password::hash(&password)?;
+    let user = NewUser {
+        email,
+        password: String::new(),
+        display_name: name.to_owned(),
+        role,
+        slug: None,
+        bio: None,
+        avatar_url: None,
+    };
+    db.write_blocking(|conn| users::insert(conn, user, hash))?;
+    Ok(generated.then_some(password))
+}
+
+pub fn generate_password() -> String {
+    rand::rng()
+        .sample_iter(Alphanumeric)
+        .take(20)
+        .map(char::from)
+        .collect()
+}
