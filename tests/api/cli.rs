@@ -392,7 +392,7 @@ fn seed_demo_prints_each_password_once_and_can_run_again() {
     assert!(second.status.success(), "stderr: {}", second.stderr);
     assert_eq!(
         second.stdout.matches("already existed").count(),
-        3,
+        first.stdout.matches("password:").count(),
         "stdout: {}",
         second.stdout
     );
