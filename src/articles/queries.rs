@@ -7,6 +7,7 @@ use diesel::sqlite::Sqlite;
 use std::collections::{HashMap, HashSet};
 
 use super::content;
+use super::totals::ListTotals;
 use super::model::{
     ArticlePatch, ArticleRecord, ArticleRow, ArticleStatus, ArticleSummary, AuthorRef, CategoryRef,
     ContentFormat, NewArticle,
@@ -148,9 +149,19 @@ pub fn list(
     visibility: Visibility,
     filter: &ArticleFilter,
     params: ListParams<ArticleSort>,
+    totals: Totals<'_>,
 ) -> Result<(Vec<ArticleSummary>, i64), ApiError> {
     let now = now();
-    let total = filtered(visibility, filter, now).count().get_result(conn)?;
+    let key = format!("{visibility:?} {filter:?}");
+    let total = match totals.cache.get(&key, totals.generation, now) {
+        Some(total) => total,
+        None => {
+            let total = filtered(visibility, filter, now).count().get_result(conn)?;
+            let next_due = next_due(conn, now)?;
+            totals.cache.put(key, totals.generation, next_due, total);
+            total
+        }
+    };
     let query = filtered(visibility, filter, now).select(articles::id);
     let desc = params.sort.descending;
     let query = match params.sort.field {
@@ -170,6 +181,22 @@ pub fn list(
         .offset(params.page.offset())
         .load(conn)?;
     Ok((summaries(conn, &ids)?, total))
+}
+
+/// The list totals cache and the database generation read before this request's queries.
+#[derive(Clone, Copy)]
+pub struct Totals<'a> {
+    pub cache: &'a ListTotals,
+    pub generation: u64,
+}
+
+/// When the next scheduled article becomes public.
+fn next_due(conn: &mut Conn, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
+    articles::table
+        .filter(articles::status.eq(ArticleStatus::Published))
+        .filter(articles::published_at.gt(now))
+        .select(dsl::min(articles::published_at))
+        .first(conn)
 }
 
 /// Summaries of these articles, in this order, each with its category and author (one query).

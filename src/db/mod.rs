@@ -9,6 +9,7 @@ use diesel::r2d2::{ConnectionManager, Pool};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::ApiError;
@@ -26,6 +27,8 @@ const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 pub struct Db {
     pool: Pool<ConnectionManager<SqliteConnection>>,
     write_lock: Arc<Mutex<()>>,
+    /// Counts committed writes, so that caches can tell whether data changed.
+    generation: Arc<AtomicU64>,
 }
 
 impl Db {
@@ -47,6 +50,7 @@ impl Db {
         let db = Self {
             pool,
             write_lock: Arc::new(Mutex::new(())),
+            generation: Arc::new(AtomicU64::new(0)),
         };
         db.migrate()?;
         Ok(db)
@@ -99,7 +103,14 @@ impl Db {
             .write_lock
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        conn.immediate_transaction(change)
+        let result = conn.immediate_transaction(change);
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        result
+    }
+
+    /// A number that changes after every write transaction.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
     }
 
     /// Whether the database answers a trivial query.

@@ -7,6 +7,7 @@
 
 mod common;
 
+mod articles;
 mod auth;
 mod authors;
 mod categories;

@@ -229,6 +229,13 @@ impl TestApp {
         assert_eq!(created.status, 201, "{}", created.text);
         created.body
     }
+
+    /// Creates an article as the holder of `token` and returns its body.
+    pub async fn article(&self, token: &str, body: Value) -> Value {
+        let created = self.post_as("/api/v1/articles", token, body).await;
+        assert_eq!(created.status, 201, "{}", created.text);
+        created.body
+    }
 }
 
 async fn read<S>(mut response: awc::ClientResponse<S>) -> Response
