@@ -11,7 +11,7 @@ use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::articles::totals::ListTotals;
+use crate::articles::list_cache::ListCache;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
@@ -28,7 +28,7 @@ pub struct AppState {
     pub db: Db,
     pub tokens: TokenKeys,
     pub login_limiter: LoginLimiter,
-    pub article_totals: ListTotals,
+    pub article_lists: ListCache,
     pub config: Config,
 }
 
@@ -38,7 +38,7 @@ impl AppState {
             db,
             tokens: TokenKeys::new(jwt_secret, &config),
             login_limiter: LoginLimiter::new(config.rate_limit_logins_per_minute),
-            article_totals: ListTotals::default(),
+            article_lists: ListCache::default(),
             config,
         }
     }

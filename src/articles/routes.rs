@@ -9,7 +9,7 @@ use super::model::{
     Article, ArticlePatch, ArticlePatchBody, ArticleRow, ArticleStatus, ArticleSummary, NewArticle,
     NewArticleBody,
 };
-use super::queries::{self, ArticleFilter, ArticleKey, ArticleSort, Totals, Visibility};
+use super::queries::{self, ArticleFilter, ArticleKey, ArticleSort, Cached, Visibility};
 use crate::app::AppState;
 use crate::auth::{Action, Caller, MaybeCaller};
 use crate::db::Conn;
@@ -106,11 +106,11 @@ pub async fn list_articles(
         .db
         .read(move |conn| match resolve_filter(conn, &query)? {
             Some(filter) => {
-                let totals = Totals {
-                    cache: &app.article_totals,
+                let cached = Cached {
+                    cache: &app.article_lists,
                     generation,
                 };
-                queries::list(conn, visibility, &filter, params, totals)
+                queries::list(conn, visibility, &filter, params, cached)
             }
             None => Ok((Vec::new(), 0)),
         })
@@ -131,19 +131,15 @@ fn resolve_filter(
         ..Default::default()
     };
     if let Some(category) = &query.category {
-        let id = match category.parse::<i64>() {
-            Ok(id) => Some(id),
-            Err(_) => queries::category_id_by_slug(conn, category)?,
+        let Some(id) = queries::category_id(conn, category)? else {
+            return Ok(None);
         };
-        let Some(id) = id else { return Ok(None) };
         filter.category_ids = Some(queries::category_with_descendants(conn, id)?);
     }
     if let Some(author) = &query.author {
-        let id = match author.parse::<i64>() {
-            Ok(id) => Some(id),
-            Err(_) => queries::user_id_by_slug(conn, author)?,
+        let Some(id) = queries::author_id(conn, author)? else {
+            return Ok(None);
         };
-        let Some(id) = id else { return Ok(None) };
         filter.author_id = Some(id);
     }
     Ok(Some(filter))

@@ -80,6 +80,12 @@ impl TestApp {
 
     /// Starts the app with extra environment settings on top of the test defaults.
     pub async fn spawn_with(settings: &[(&str, &str)]) -> Self {
+        Self::spawn_seeded(settings, 0).await
+    }
+
+    /// Starts the app on a database holding the demo categories and `articles` synthetic
+    /// articles (the `seed --demo` content), for tests that need volume.
+    pub async fn spawn_seeded(settings: &[(&str, &str)], articles: usize) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         let db_path = dir.path().join("test.db");
         let mut env: HashMap<String, String> = [
@@ -104,6 +110,9 @@ impl TestApp {
             Some(ADMIN_PASSWORD.to_owned()),
         )
         .expect("admin user");
+        if articles > 0 {
+            seed::demo(&db, ADMIN_EMAIL, articles).expect("demo content");
+        }
         let secret = config.jwt_secret.clone().expect("a JWT secret");
         let state = web::Data::new(AppState::new(db, &secret, config));
         let server = actix_test::start(move || app::build(state.clone()));
