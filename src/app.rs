@@ -12,7 +12,6 @@ use utoipa::{OpenApi, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::articles::list_cache::ListCache;
-use crate::auth::rate_limit::LoginLimiter;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::db::Db;
@@ -20,6 +19,7 @@ use crate::error::ApiError;
 use crate::http::cache::{CacheMaxAge, conditional_get};
 use crate::http::json::BodyLimit;
 use crate::http::problems::{framework_errors_as_problems, no_route, path_error};
+use crate::http::rate_limit::KeyedLimiter;
 use crate::http::request_id::{REQUEST_ID, request_id};
 use crate::openapi::ApiDoc;
 
@@ -27,7 +27,8 @@ use crate::openapi::ApiDoc;
 pub struct AppState {
     pub db: Db,
     pub tokens: TokenKeys,
-    pub login_limiter: LoginLimiter,
+    pub login_limiter: KeyedLimiter,
+    pub comment_limiter: KeyedLimiter,
     pub article_lists: ListCache,
     pub config: Config,
 }
@@ -37,7 +38,8 @@ impl AppState {
         Self {
             db,
             tokens: TokenKeys::new(jwt_secret, &config),
-            login_limiter: LoginLimiter::new(config.rate_limit_logins_per_minute),
+            login_limiter: KeyedLimiter::per_minute(config.rate_limit_logins_per_minute),
+            comment_limiter: KeyedLimiter::per_minute(config.rate_limit_comments_per_minute),
             article_lists: ListCache::default(),
             config,
         }
@@ -73,7 +75,8 @@ pub fn build(
                 .configure(crate::users::routes::configure)
                 .configure(crate::authors::routes::configure)
                 .configure(crate::categories::routes::configure)
-                .configure(crate::articles::routes::configure),
+                .configure(crate::articles::routes::configure)
+                .configure(crate::comments::routes::configure),
         )
         .service(resource("/health", vec![(Method::GET, web::to(health))]))
         .service(resource("/ready", vec![(Method::GET, web::to(ready))]))
@@ -125,10 +128,24 @@ fn cors(origins: &[String]) -> Cors {
     cors
 }
 
-/// The client's address, for rate limits: the TCP peer, never a header a client can forge.
+/// The client's address, for rate limits and moderation: the TCP peer, or with
+/// `TRUST_FORWARDED_FOR` (behind a proxy that sets it) the first `X-Forwarded-For` entry.
 pub fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string())
+    let trust_forwarded = req
+        .app_data::<web::Data<AppState>>()
+        .is_some_and(|state| state.config.trust_forwarded_for);
+    let forwarded = trust_forwarded
+        .then(|| req.headers().get("x-forwarded-for")?.to_str().ok())
+        .flatten()
+        .and_then(|value| value.split(',').next())
+        .map(str::trim)
+        .filter(|address| address.parse::<std::net::IpAddr>().is_ok());
+    match forwarded {
+        Some(address) => address.to_owned(),
+        None => req
+            .peer_addr()
+            .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string()),
+    }
 }
 
 /// The state of the service.

@@ -21,6 +21,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     pub cache_max_age_seconds: u32,
     pub db_pool_size: u32,
+    pub comment_max_depth: u32,
+    pub comments_auto_approve: bool,
+    pub rate_limit_comments_per_minute: u32,
+    pub trust_forwarded_for: bool,
 }
 
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
@@ -72,6 +76,10 @@ impl Config {
             max_body_bytes,
             cache_max_age_seconds: parse(&lookup, "CACHE_MAX_AGE_SECONDS", 60)?,
             db_pool_size: positive(&lookup, "DB_POOL_SIZE", 8)?,
+            comment_max_depth: positive(&lookup, "COMMENT_MAX_DEPTH", 5)?,
+            comments_auto_approve: flag(&lookup, "COMMENTS_AUTO_APPROVE")?,
+            rate_limit_comments_per_minute: positive(&lookup, "RATE_LIMIT_COMMENTS_PER_MINUTE", 5)?,
+            trust_forwarded_for: flag(&lookup, "TRUST_FORWARDED_FOR")?,
         })
     }
 
@@ -108,6 +116,20 @@ fn parse<T: FromStr>(
             .trim()
             .parse()
             .map_err(|_| ConfigError(format!("{name} must be a whole number, not `{value}`"))),
+    }
+}
+
+/// `true`/`false` (also `1`/`0`, `yes`/`no`); absent is false.
+fn flag(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Result<bool, ConfigError> {
+    match lookup(name)
+        .map(|value| value.trim().to_lowercase())
+        .as_deref()
+    {
+        None | Some("false" | "0" | "no") => Ok(false),
+        Some("true" | "1" | "yes") => Ok(true),
+        Some(other) => Err(ConfigError(format!(
+            "{name} must be true or false, not `{other}`"
+        ))),
     }
 }
 
@@ -153,5 +175,6 @@ mod tests {
         assert!(config(&[("JWT_SECRET", "short")]).is_err());
         assert!(config(&[("ACCESS_TOKEN_TTL_SECONDS", "soon")]).is_err());
         assert!(config(&[("RATE_LIMIT_LOGINS_PER_MINUTE", "0")]).is_err());
+        assert!(config(&[("COMMENTS_AUTO_APPROVE", "maybe")]).is_err());
     }
 }

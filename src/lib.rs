@@ -6,6 +6,7 @@ pub mod auth;
 pub mod authors;
 pub mod categories;
 pub mod cli;
+pub mod comments;
 pub mod config;
 pub mod db;
 pub mod domain;

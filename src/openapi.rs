@@ -46,6 +46,12 @@ use crate::error::PROBLEM_JSON;
         crate::articles::routes::delete_article,
         crate::articles::routes::adjacent_articles,
         crate::articles::routes::related_articles,
+        crate::comments::routes::list_article_comments,
+        crate::comments::routes::post_comment,
+        crate::comments::routes::list_comments,
+        crate::comments::routes::get_comment,
+        crate::comments::routes::moderate_comment,
+        crate::comments::routes::delete_comment,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerScheme, &CommonErrors),
@@ -55,6 +61,7 @@ use crate::error::PROBLEM_JSON;
         (name = "authors", description = "Public author profiles"),
         (name = "categories", description = "Site sections"),
         (name = "articles", description = "Articles and the lists pages are built from"),
+        (name = "comments", description = "Replies to articles, and their moderation"),
         (name = "service", description = "Liveness and readiness"),
     )
 )]

@@ -340,6 +340,16 @@ pub fn find(conn: &mut Conn, key: ArticleKey) -> Result<(ArticleRow, String), Ap
         .ok_or_else(|| ApiError::not_found("article"))
 }
 
+/// The article row without its content.
+pub fn find_row(conn: &mut Conn, id: i64) -> Result<ArticleRow, ApiError> {
+    articles::table
+        .find(id)
+        .select(ArticleRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or_else(|| ApiError::not_found("article"))
+}
+
 /// Whether the public may see the article at `now`.
 pub fn row_is_public(row: &ArticleRow, now: NaiveDateTime) -> bool {
     row.status == ArticleStatus::Published && row.published_at.is_some_and(|at| at <= now)

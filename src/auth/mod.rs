@@ -6,7 +6,6 @@ pub mod model;
 pub mod password;
 pub mod policy;
 pub mod queries;
-pub mod rate_limit;
 pub mod routes;
 pub mod tokens;
 

@@ -49,9 +49,9 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     body.0.check()?;
     let LoginRequest { email, password } = body.0;
-    state
-        .login_limiter
-        .check(&client_address(&req), email.trim())?;
+    // Per address and email: one client cannot lock out everyone, nor try many passwords.
+    let key = format!("{} {}", client_address(&req), email.trim().to_lowercase());
+    state.login_limiter.check(key)?;
     let db = state.db.clone();
     let lookup = email.trim().to_lowercase();
     let user = db

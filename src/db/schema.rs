@@ -67,4 +67,29 @@ diesel::joinable!(refresh_tokens -> users (user_id));
 diesel::joinable!(articles -> users (author_id));
 diesel::joinable!(articles -> categories (category_id));
 
-diesel::allow_tables_to_appear_in_same_query!(users, refresh_tokens, categories, articles);
+diesel::table! {
+    comments (id) {
+        id -> BigInt,
+        article_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_name -> Text,
+        author_email -> Text,
+        author_url -> Nullable<Text>,
+        content -> Text,
+        status -> Text,
+        author_ip -> Text,
+        user_agent -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(comments -> articles (article_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    users,
+    refresh_tokens,
+    categories,
+    articles,
+    comments
+);

@@ -7,6 +7,7 @@ pub mod pagination;
 pub mod patch;
 pub mod problems;
 pub mod query;
+pub mod rate_limit;
 pub mod request_id;
 pub mod sort;
 pub mod time;

@@ -1,4 +1,5 @@
-//! Login attempt limits, per client address and email.
+//! Per-key request limits (login attempts, comment posts), answered with `429` and
+//! `Retry-After`.
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -6,22 +7,21 @@ use std::num::NonZeroU32;
 
 use crate::error::ApiError;
 
-/// Allows `per_minute` attempts for each (address, email) pair, refilled steadily.
-pub struct LoginLimiter {
-    limiter: DefaultKeyedRateLimiter<(String, String)>,
+/// Allows `per_minute` requests for each key, refilled steadily.
+pub struct KeyedLimiter {
+    limiter: DefaultKeyedRateLimiter<String>,
 }
 
-impl LoginLimiter {
-    pub fn new(per_minute: u32) -> Self {
+impl KeyedLimiter {
+    pub fn per_minute(per_minute: u32) -> Self {
         let quota = Quota::per_minute(NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN));
         Self {
             limiter: RateLimiter::keyed(quota),
         }
     }
 
-    /// Counts one attempt; `429` with the wait when the pair is over its quota.
-    pub fn check(&self, address: &str, email: &str) -> Result<(), ApiError> {
-        let key = (address.to_owned(), email.to_lowercase());
+    /// Counts one request for `key`; `429` with the wait when the key is over its quota.
+    pub fn check(&self, key: String) -> Result<(), ApiError> {
         self.limiter.check_key(&key).map_err(|not_until| {
             let wait = not_until.wait_time_from(DefaultClock::default().now());
             ApiError::TooManyRequests {

@@ -1,0 +1,5 @@
+//! Comments: the public "Leave a Reply" form, threaded replies, and the moderation queue.
+
+pub mod model;
+pub mod queries;
+pub mod routes;

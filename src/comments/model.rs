@@ -1,0 +1,249 @@
+//! Comment types: the public view (never an email or address), the moderation view, and
+//! what commenters and moderators send.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::db::schema::comments;
+use crate::domain::{self, Checks, Email};
+use crate::error::ApiError;
+use crate::http::Timestamp;
+use crate::http::patch::present;
+
+crate::text_enum! {
+    /// Where a comment is in moderation. Only `approved` comments are public and counted.
+    pub enum CommentStatus {
+        Pending => "pending",
+        Approved => "approved",
+        Spam => "spam",
+        Trash => "trash",
+    }
+}
+
+pub const MAX_NAME_CHARS: usize = 100;
+pub const MAX_CONTENT_CHARS: usize = 5000;
+
+/// A row of the `comments` table with its number of approved replies.
+#[derive(Debug, Clone, Queryable)]
+pub struct CommentRow {
+    pub id: i64,
+    pub article_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_name: String,
+    pub author_email: String,
+    pub author_url: Option<String>,
+    pub content: String,
+    pub status: CommentStatus,
+    pub author_ip: String,
+    pub user_agent: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub reply_count: i64,
+}
+
+/// A comment as everyone sees it: never the commenter's email or address.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Comment {
+    #[schema(example = 7)]
+    pub id: i64,
+    #[schema(example = 42)]
+    pub article_id: i64,
+    /// The comment this one replies to; `null` for a top-level comment.
+    pub parent_id: Option<i64>,
+    #[schema(example = "Jane Reader")]
+    pub author_name: String,
+    pub author_url: Option<String>,
+    /// Plain text, exactly as written: render it as text, never as HTML.
+    #[schema(example = "Dialogue is good here.")]
+    pub content: String,
+    pub created_at: Timestamp,
+    /// Approved replies to this comment.
+    pub reply_count: i64,
+}
+
+impl From<CommentRow> for Comment {
+    fn from(row: CommentRow) -> Self {
+        Self {
+            id: row.id,
+            article_id: row.article_id,
+            parent_id: row.parent_id,
+            author_name: row.author_name,
+            author_url: row.author_url,
+            content: row.content,
+            created_at: row.created_at.into(),
+            reply_count: row.reply_count,
+        }
+    }
+}
+
+/// What the commenter gets back: the public comment and whether it awaits moderation.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostedComment {
+    #[serde(flatten)]
+    pub comment: Comment,
+    /// `pending` until a moderator approves it, unless comments are auto-approved.
+    pub status: CommentStatus,
+}
+
+/// A comment as moderators see it, with the commenter's email and address.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ModeratedComment {
+    #[serde(flatten)]
+    pub comment: Comment,
+    pub status: CommentStatus,
+    #[schema(example = "jane@example.com")]
+    pub author_email: String,
+    #[schema(example = "203.0.113.7")]
+    pub author_ip: String,
+    pub user_agent: Option<String>,
+    pub updated_at: Timestamp,
+}
+
+impl From<CommentRow> for ModeratedComment {
+    fn from(row: CommentRow) -> Self {
+        let status = row.status;
+        let author_email = row.author_email.clone();
+        let author_ip = row.author_ip.clone();
+        let user_agent = row.user_agent.clone();
+        let updated_at = row.updated_at.into();
+        Self {
+            comment: row.into(),
+            status,
+            author_email,
+            author_ip,
+            user_agent,
+            updated_at,
+        }
+    }
+}
+
+/// The body of `POST /articles/{id}/comments`: the "Leave a Reply" form.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCommentBody {
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"\S",
+        example = "Jane Reader"
+    )]
+    pub author_name: String,
+    /// Required, never published.
+    #[schema(format = Email, max_length = 254, example = "jane@example.com")]
+    pub author_email: String,
+    /// Plain text; HTML in it is kept as text, never interpreted.
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"\S",
+        example = "Dialogue is good here."
+    )]
+    pub content: String,
+    #[serde(default)]
+    #[schema(
+        pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$",
+        max_length = 2000,
+        example = "https://jane.example.com"
+    )]
+    pub author_url: Option<String>,
+    /// The comment this one replies to, on the same article.
+    #[serde(default)]
+    #[schema(minimum = 1)]
+    pub parent_id: Option<i64>,
+}
+
+/// A validated new comment.
+#[derive(Debug)]
+pub struct NewComment {
+    pub author_name: String,
+    pub author_email: Email,
+    pub content: String,
+    pub author_url: Option<String>,
+    pub parent_id: Option<i64>,
+}
+
+impl TryFrom<NewCommentBody> for NewComment {
+    type Error = ApiError;
+
+    fn try_from(body: NewCommentBody) -> Result<Self, ApiError> {
+        let mut checks = Checks::default();
+        let name = checks.take(domain::text(
+            "author_name",
+            &body.author_name,
+            MAX_NAME_CHARS,
+        ));
+        let email = checks.take(Email::parse("author_email", &body.author_email));
+        let content = checks.take(domain::text("content", &body.content, MAX_CONTENT_CHARS));
+        let url = checks.take(
+            body.author_url
+                .map(|u| domain::url("author_url", &u))
+                .transpose(),
+        );
+        checks.finish(|| {
+            Some(Self {
+                author_name: name?,
+                author_email: email?,
+                content: content?,
+                author_url: url?,
+                parent_id: body.parent_id,
+            })
+        })
+    }
+}
+
+/// The body of `PATCH /comments/{id}`: moderation.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommentPatchBody {
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
+    pub status: Option<CommentStatus>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false, min_length = 1, max_length = 5000, pattern = r"\S")]
+    pub content: Option<String>,
+}
+
+/// A validated moderation change.
+#[derive(Debug)]
+pub struct CommentPatch {
+    pub status: Option<CommentStatus>,
+    pub content: Option<String>,
+}
+
+impl TryFrom<CommentPatchBody> for CommentPatch {
+    type Error = ApiError;
+
+    fn try_from(body: CommentPatchBody) -> Result<Self, ApiError> {
+        let mut checks = Checks::default();
+        let content = checks.take(
+            body.content
+                .map(|c| domain::text("content", &c, MAX_CONTENT_CHARS))
+                .transpose(),
+        );
+        checks.finish(|| {
+            Some(Self {
+                status: body.status,
+                content: content?,
+            })
+        })
+    }
+}
+
+/// Everything stored with a new comment.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = comments)]
+pub struct CommentRecord {
+    pub article_id: i64,
+    pub parent_id: Option<i64>,
+    pub author_name: String,
+    pub author_email: String,
+    pub author_url: Option<String>,
+    pub content: String,
+    pub status: CommentStatus,
+    pub author_ip: String,
+    pub user_agent: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}

@@ -1,0 +1,253 @@
+//! `/articles/{id}/comments` (public) and `/comments` (moderation, editors and up).
+
+use actix_web::http::{Method, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+use super::model::{
+    Comment, CommentPatch, CommentPatchBody, CommentRecord, CommentStatus, ModeratedComment,
+    NewComment, NewCommentBody, PostedComment,
+};
+use super::queries::{self, CommentFilter, CommentSort};
+use crate::app::{AppState, client_address};
+use crate::articles::queries as articles;
+use crate::auth::{Action, Caller, MaybeCaller};
+use crate::error::{ApiError, Problem};
+use crate::http::time::now;
+use crate::http::{Json, ListParams, Paginated, Query, created, pagination, resource};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(
+        "/articles/{id}/comments",
+        vec![
+            (Method::GET, web::to(list_article_comments)),
+            (Method::POST, web::to(post_comment)),
+        ],
+    ))
+    .service(resource(
+        "/comments",
+        vec![(Method::GET, web::to(list_comments))],
+    ))
+    .service(resource(
+        "/comments/{id}",
+        vec![
+            (Method::GET, web::to(get_comment)),
+            (Method::PATCH, web::to(moderate_comment)),
+            (Method::DELETE, web::to(delete_comment)),
+        ],
+    ));
+}
+
+/// The approved comments of a published article, oldest first by default.
+#[utoipa::path(
+    get, path = "/api/v1/articles/{id}/comments", tag = "comments",
+    params(("id" = i64, Path, minimum = 1, description = "Article id"), ListParams<CommentSort>),
+    security(()),
+    responses((status = 200, description = "A page of approved comments", body = Paginated<Comment>))
+)]
+pub async fn list_article_comments(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+    params: ListParams<CommentSort>,
+) -> Result<HttpResponse, ApiError> {
+    let article_id = id.into_inner();
+    let (rows, total) = state
+        .db
+        .read(move |conn| {
+            let article = articles::find_row(conn, article_id)?;
+            if !articles::row_is_public(&article, now()) {
+                return Err(ApiError::not_found("article"));
+            }
+            let filter = CommentFilter {
+                article_id: Some(article_id),
+                status: Some(CommentStatus::Approved),
+            };
+            queries::list(conn, filter, params)
+        })
+        .await?;
+    let comments: Vec<Comment> = rows.into_iter().map(Comment::from).collect();
+    Ok(pagination::respond(&req, params.page, total, comments))
+}
+
+/// Leave a reply. The email is required and never published. New comments wait for
+/// moderation (`pending`) unless comments are auto-approved or the poster has a token.
+#[utoipa::path(
+    post, path = "/api/v1/articles/{id}/comments", tag = "comments",
+    params(("id" = i64, Path, minimum = 1, description = "Article id")),
+    request_body = NewCommentBody,
+    security((), ("bearer" = [])),
+    responses(
+        (status = 201, description = "Received", body = PostedComment),
+        (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Comments are closed on this article", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many comments from this address", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn post_comment(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    id: web::Path<i64>,
+    body: Json<NewCommentBody>,
+) -> Result<HttpResponse, ApiError> {
+    let address = client_address(&req);
+    state.comment_limiter.check(address.clone())?;
+    let new = NewComment::try_from(body.0)?;
+    let article_id = id.into_inner();
+    let status = if state.config.comments_auto_approve || caller.0.is_some() {
+        CommentStatus::Approved
+    } else {
+        CommentStatus::Pending
+    };
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| value.chars().take(500).collect());
+    let max_depth = state.config.comment_max_depth;
+    let row = state
+        .db
+        .write(move |conn| {
+            let article = articles::find_row(conn, article_id)?;
+            if !articles::row_is_public(&article, now()) {
+                return Err(ApiError::not_found("article"));
+            }
+            if !article.comments_open {
+                return Err(ApiError::Forbidden(
+                    "comments are closed on this article".to_owned(),
+                ));
+            }
+            let now = now();
+            let record = CommentRecord {
+                article_id,
+                parent_id: new.parent_id,
+                author_name: new.author_name,
+                author_email: new.author_email.into_inner(),
+                author_url: new.author_url,
+                content: new.content,
+                status,
+                author_ip: address,
+                user_agent,
+                created_at: now,
+                updated_at: now,
+            };
+            let id = queries::insert(conn, record, max_depth)?;
+            queries::find(conn, id)
+        })
+        .await?;
+    let posted = PostedComment {
+        status: row.status,
+        comment: row.into(),
+    };
+    Ok(created(
+        format!("/api/v1/comments/{}", posted.comment.id),
+        &posted,
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ModerationQuery {
+    /// Only comments in this status (the moderation queue is `pending`).
+    pub status: Option<CommentStatus>,
+    /// Only comments on this article.
+    #[param(minimum = 1)]
+    pub article_id: Option<i64>,
+}
+
+/// The moderation list: comments in any status, with the commenter's email and address.
+#[utoipa::path(
+    get, path = "/api/v1/comments", tag = "comments",
+    params(ListParams<CommentSort>, ModerationQuery),
+    security(("bearer" = [])),
+    responses((status = 200, description = "A page of comments", body = Paginated<ModeratedComment>))
+)]
+pub async fn list_comments(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    caller: Caller,
+    params: ListParams<CommentSort>,
+    query: Query<ModerationQuery>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ModerateComments)?;
+    let query = query.into_inner();
+    let filter = CommentFilter {
+        article_id: query.article_id,
+        status: query.status,
+    };
+    let (rows, total) = state
+        .db
+        .read(move |conn| queries::list(conn, filter, params))
+        .await?;
+    let comments: Vec<ModeratedComment> = rows.into_iter().map(ModeratedComment::from).collect();
+    Ok(pagination::respond(&req, params.page, total, comments))
+}
+
+/// One comment, for moderation.
+#[utoipa::path(
+    get, path = "/api/v1/comments/{id}", tag = "comments",
+    params(("id" = i64, Path, minimum = 1, description = "Comment id")),
+    security(("bearer" = [])),
+    responses((status = 200, description = "The comment", body = ModeratedComment))
+)]
+pub async fn get_comment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<web::Json<ModeratedComment>, ApiError> {
+    caller.require(Action::ModerateComments)?;
+    let id = id.into_inner();
+    let row = state.db.read(move |conn| queries::find(conn, id)).await?;
+    Ok(web::Json(row.into()))
+}
+
+/// Approve, hold, mark as spam or trash a comment, or edit its text. The article's
+/// `comment_count` follows in the same transaction.
+#[utoipa::path(
+    patch, path = "/api/v1/comments/{id}", tag = "comments",
+    params(("id" = i64, Path, minimum = 1, description = "Comment id")),
+    request_body = CommentPatchBody,
+    security(("bearer" = [])),
+    responses((status = 200, description = "The changed comment", body = ModeratedComment))
+)]
+pub async fn moderate_comment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+    body: Json<CommentPatchBody>,
+) -> Result<web::Json<ModeratedComment>, ApiError> {
+    caller.require(Action::ModerateComments)?;
+    let id = id.into_inner();
+    let patch = CommentPatch::try_from(body.0)?;
+    let row = state
+        .db
+        .write(move |conn| {
+            queries::update(conn, id, patch)?;
+            queries::find(conn, id)
+        })
+        .await?;
+    Ok(web::Json(row.into()))
+}
+
+/// Delete a comment for good. Its replies move up to its parent.
+#[utoipa::path(
+    delete, path = "/api/v1/comments/{id}", tag = "comments",
+    params(("id" = i64, Path, minimum = 1, description = "Comment id")),
+    security(("bearer" = [])),
+    responses((status = 204, description = "Deleted"))
+)]
+pub async fn delete_comment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Action::ModerateComments)?;
+    let id = id.into_inner();
+    state
+        .db
+        .write(move |conn| queries::delete(conn, id))
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
