@@ -593,6 +593,29 @@ pub fn insert_many(conn: &mut Conn, records: &[ArticleRecord]) -> Result<(), Api
     Ok(())
 }
 
+pub fn max_id(conn: &mut Conn) -> QueryResult<Option<i64>> {
+    articles::table.select(dsl::max(articles::id)).first(conn)
+}
+
+/// The public articles with comments open and an id above `after_id`, with their dates.
+pub fn public_after(
+    conn: &mut Conn,
+    after_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<(i64, NaiveDateTime)>> {
+    let rows: Vec<(i64, Option<NaiveDateTime>)> = articles::table
+        .filter(articles::id.gt(after_id))
+        .filter(is_public(now))
+        .filter(articles::comments_open.eq(true))
+        .select((articles::id, articles::published_at))
+        .order(articles::id)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, at)| at.map(|at| (id, at)))
+        .collect())
+}
+
 pub fn all_slugs(conn: &mut Conn) -> QueryResult<HashSet<String>> {
     Ok(articles::table
         .select(articles::slug)

@@ -1,7 +1,6 @@
 //! Comment queries. `comment_count` on the article is recounted in the same transaction as
 //! every change that can move it, so it always equals the approved comments.
 
-use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
 use diesel::sqlite::Sqlite;
@@ -168,14 +167,13 @@ pub fn insert(conn: &mut Conn, record: CommentRecord, max_depth: u32) -> Result<
     Ok(id)
 }
 
-/// Inserts many prepared comments and recounts every article (the demo seeder's path).
-pub fn insert_many(conn: &mut Conn, records: &[CommentRecord]) -> Result<(), ApiError> {
-    for chunk in records.chunks(500) {
-        diesel::insert_into(comments::table)
-            .values(chunk)
-            .execute(conn)?;
-    }
-    Ok(())
+/// Inserts a prepared comment as it is, without checks or recount (the demo seeder's
+/// path; it recounts once at the end).
+pub fn insert_record(conn: &mut Conn, record: CommentRecord) -> QueryResult<i64> {
+    diesel::insert_into(comments::table)
+        .values(record)
+        .returning(comments::id)
+        .get_result(conn)
 }
 
 pub fn update(conn: &mut Conn, id: i64, patch: CommentPatch) -> Result<(), ApiError> {
@@ -239,11 +237,4 @@ pub fn recount_all(conn: &mut Conn) -> QueryResult<usize> {
     diesel::update(articles::table)
         .set(articles::comment_count.eq(approved))
         .execute(conn)
-}
-
-/// Creation time of the newest comment, for seeding later ones after it.
-pub fn latest(conn: &mut Conn) -> QueryResult<Option<NaiveDateTime>> {
-    comments::table
-        .select(dsl::max(comments::created_at))
-        .first(conn)
 }

@@ -173,6 +173,9 @@ pub async fn list_comments(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ModerateComments)?;
     let query = query.into_inner();
+    if query.article_id.is_some_and(|id| id < 1) {
+        return Err(ApiError::invalid("article_id", "must be a positive id"));
+    }
     let filter = CommentFilter {
         article_id: query.article_id,
         status: query.status,

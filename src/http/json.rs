@@ -58,22 +58,40 @@ pub struct BodyLimit(pub usize);
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let deserializer = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(deserializer).map_err(|error| {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|error| ApiError::BadRequest(format!("malformed JSON: {error}")))?;
+    integral_floats_to_integers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|error| {
         let field = error.path().to_string();
-        let inner = error.into_inner();
-        match inner.classify() {
-            serde_json::error::Category::Data => {
-                let field = if field == "." {
-                    "body".to_owned()
-                } else {
-                    field
-                };
-                ApiError::Validation(vec![FieldError::new(field, strip_position(&inner))])
-            }
-            _ => ApiError::BadRequest(format!("malformed JSON: {inner}")),
-        }
+        let field = if field == "." {
+            "body".to_owned()
+        } else {
+            field
+        };
+        ApiError::Validation(vec![FieldError::new(field, strip_position(error.inner()))])
     })
+}
+
+/// JSON has one number type: `7.0` is the integer 7 to JSON Schema and to clients written
+/// in JavaScript, so it is read as one.
+fn integral_floats_to_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(number) => {
+            if let Some(float) = number.as_f64().filter(|_| number.is_f64()) {
+                let integral = float.fract() == 0.0 && float.abs() < 9.0e15;
+                if integral {
+                    // Exact: |float| < 2^53, so the cast neither rounds nor saturates.
+                    #[expect(clippy::cast_possible_truncation, reason = "checked just above")]
+                    let int = float as i64;
+                    *number = int.into();
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_floats_to_integers),
+        Value::Object(fields) => fields.values_mut().for_each(integral_floats_to_integers),
+        _ => {}
+    }
 }
 
 /// serde_json appends "at line 1 column 9" to its messages; the field name says more.
@@ -91,8 +109,8 @@ mod tests {
 
     #[derive(Debug, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
-    #[expect(dead_code, reason = "only deserialized")]
     struct Body {
+        #[expect(dead_code, reason = "only deserialized")]
         name: String,
         count: i64,
     }
@@ -103,6 +121,18 @@ mod tests {
             Err(ApiError::Validation(errors)) => assert_eq!(errors[0].field, "count"),
             other => panic!("unexpected {other:?}"),
         }
+    }
+
+    #[test]
+    fn integral_floats_are_integers() {
+        match parse::<Body>(br#"{"name":"a","count":7.0}"#) {
+            Ok(body) => assert_eq!(body.count, 7),
+            Err(error) => panic!("unexpected {error:?}"),
+        }
+        assert!(matches!(
+            parse::<Body>(br#"{"name":"a","count":7.5}"#),
+            Err(ApiError::Validation(_))
+        ));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use std::collections::HashSet;
 use crate::articles::content;
 use crate::articles::model::{ArticleRecord, ArticleStatus, ContentFormat};
 use crate::articles::queries as articles;
+use crate::comments::queries as comments;
 use crate::http::time::now;
 
 use crate::auth::password;
@@ -88,7 +89,9 @@ pub fn demo(db: &Db, admin_email: &str, articles: usize) -> Result<Vec<DemoAccou
         }
         Ok(())
     })?;
+    let newest_before = db.read_blocking(|conn| Ok(articles::max_id(conn)?))?;
     demo_articles(db, articles)?;
+    demo_comments(db, newest_before.unwrap_or(0))?;
     Ok(accounts)
 }
 
@@ -129,6 +132,35 @@ pub fn demo_articles(db: &Db, count: usize) -> Result<(), ApiError> {
         left -= size;
     }
     progress.finish_with_message("seeded");
+    Ok(())
+}
+
+/// Comments on about a third of the public articles newer than `after_id`: a few each,
+/// some of them replies, most approved and the rest waiting for moderation.
+pub fn demo_comments(db: &Db, after_id: i64) -> Result<(), ApiError> {
+    let targets = db.read_blocking(|conn| Ok(articles::public_after(conn, after_id, now())?))?;
+    let mut rng = StdRng::seed_from_u64(after_id as u64 + 7);
+    for chunk in targets.chunks(BATCH) {
+        db.write_blocking(|conn| {
+            for &(article_id, published_at) in chunk {
+                if !rng.random_bool(0.35) {
+                    continue;
+                }
+                let mut thread: Vec<i64> = Vec::new();
+                let mut at = published_at;
+                for _ in 0..rng.random_range(1..=6) {
+                    at += Duration::minutes(rng.random_range(5..600));
+                    let parent_id = (!thread.is_empty() && rng.random_bool(0.3))
+                        .then(|| thread.choose(&mut rng).copied())
+                        .flatten();
+                    let record = text::comment(&mut rng, article_id, parent_id, at);
+                    thread.push(comments::insert_record(conn, record)?);
+                }
+            }
+            Ok(())
+        })?;
+    }
+    db.write_blocking(|conn| Ok(comments::recount_all(conn)?))?;
     Ok(())
 }
 

@@ -1,7 +1,10 @@
 //! Synthetic news text for the demo content: made-up headlines and paragraphs assembled
 //! from word lists, so the demo looks like a news site without copying anyone's articles.
 
+use chrono::NaiveDateTime;
 use rand::Rng;
+
+use crate::comments::model::{CommentRecord, CommentStatus};
 use rand::seq::IndexedRandom;
 
 const SUBJECTS: &[&str] = &[
@@ -226,4 +229,62 @@ pub fn body_html(rng: &mut impl Rng, words: usize) -> String {
         html.push_str("</p>\n");
     }
     html
+}
+
+const NAMES: &[&str] = &[
+    "Jane Reader",
+    "Tom B.",
+    "Priya",
+    "Marcus Webb",
+    "Elena R.",
+    "Concerned Citizen",
+    "Old Timer",
+    "Sam K.",
+    "Lucia",
+    "D. Park",
+];
+const REMARKS: &[&str] = &[
+    "Thanks for covering this.",
+    "This needs a follow-up.",
+    "Who is paying for it?",
+    "Finally some good news.",
+    "I was at that meeting and it went differently.",
+    "Great reporting as always.",
+    "Not convinced by the numbers here.",
+    "Does anyone know when the vote is?",
+    "This will hit small businesses hardest.",
+    "Dialogue is good here.",
+];
+
+/// A reader's comment: mostly approved, some waiting for moderation.
+pub fn comment(
+    rng: &mut impl Rng,
+    article_id: i64,
+    parent_id: Option<i64>,
+    at: NaiveDateTime,
+) -> CommentRecord {
+    let name = *NAMES.choose(rng).unwrap_or(&"Reader");
+    let remark = *REMARKS.choose(rng).unwrap_or(&"Interesting.");
+    let handle: String = name
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase();
+    CommentRecord {
+        article_id,
+        parent_id,
+        author_name: name.to_owned(),
+        author_email: format!("{handle}{}@example.com", rng.random_range(1..1000)),
+        author_url: None,
+        content: remark.to_owned(),
+        status: if rng.random_bool(0.85) {
+            CommentStatus::Approved
+        } else {
+            CommentStatus::Pending
+        },
+        author_ip: format!("203.0.113.{}", rng.random_range(1..255)),
+        user_agent: Some("Mozilla/5.0 (demo)".to_owned()),
+        created_at: at,
+        updated_at: at,
+    }
 }

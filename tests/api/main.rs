@@ -12,6 +12,7 @@ mod auth;
 mod authors;
 mod categories;
 mod cli;
+mod comments;
 mod conventions;
 mod service;
 mod users;

@@ -72,6 +72,7 @@ impl Response {
 }
 
 static USER_COUNTER: AtomicU32 = AtomicU32::new(0);
+static ARTICLE_COUNTER: AtomicU32 = AtomicU32::new(0);
 
 impl TestApp {
     pub async fn spawn() -> Self {
@@ -244,6 +245,22 @@ impl TestApp {
         let created = self.post_as("/api/v1/articles", token, body).await;
         assert_eq!(created.status, 201, "{}", created.text);
         created.body
+    }
+
+    /// Publishes an article (as admin, open for comments) and returns its body.
+    pub async fn published_article(&self) -> Value {
+        let n = ARTICLE_COUNTER.fetch_add(1, Ordering::Relaxed);
+        self.article(
+            &self.admin_token,
+            json!({"title": format!("Published story {n}"), "content": "<p>Something happened.</p>", "status": "published"}),
+        )
+        .await
+    }
+
+    /// Posts a comment on the article anonymously, whatever the outcome.
+    pub async fn comment(&self, article_id: i64, body: Value) -> Response {
+        self.post(&format!("/api/v1/articles/{article_id}/comments"), body)
+            .await
     }
 }
 
