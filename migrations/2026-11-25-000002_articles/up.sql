@@ -7,6 +7,8 @@ CREATE TABLE articles (
     content TEXT NOT NULL,
     content_format TEXT NOT NULL CHECK (content_format IN ('html', 'markdown')),
     content_html TEXT NOT NULL,
+    -- The readable text of content_html, without tags: what search indexes.
+    content_text TEXT NOT NULL DEFAULT '',
     status TEXT NOT NULL CHECK (status IN ('draft', 'published', 'archived')),
     published_at TIMESTAMP,
     featured BOOLEAN NOT NULL DEFAULT 0,

@@ -109,6 +109,7 @@ pub struct ArticleRecord {
     pub content: String,
     pub content_format: ContentFormat,
     pub content_html: String,
+    pub content_text: String,
     pub status: ArticleStatus,
     pub published_at: Option<NaiveDateTime>,
     pub featured: bool,

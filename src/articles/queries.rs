@@ -518,6 +518,7 @@ fn check_category(conn: &mut Conn, category_id: i64) -> Result<(), ApiError> {
 /// The columns derived from an article's content.
 struct Rendered {
     html: String,
+    text: String,
     excerpt: String,
     reading_time_minutes: i32,
 }
@@ -529,6 +530,7 @@ fn rendered(content: &str, format: ContentFormat, excerpt: Option<String>) -> Re
         excerpt: excerpt.unwrap_or_else(|| content::excerpt(&text)),
         reading_time_minutes: content::reading_time_minutes(&text),
         html,
+        text,
     }
 }
 
@@ -561,6 +563,7 @@ pub fn insert(conn: &mut Conn, new: NewArticle, author_id: i64) -> Result<i64, A
         content: new.content,
         content_format: new.content_format,
         content_html: rendered.html,
+        content_text: rendered.text,
         status: new.status,
         published_at: publication_date(new.status, new.published_at),
         featured: new.featured,
@@ -633,6 +636,7 @@ struct ArticleChanges {
     content: Option<String>,
     content_format: Option<ContentFormat>,
     content_html: Option<String>,
+    content_text: Option<String>,
     reading_time_minutes: Option<i32>,
     status: Option<ArticleStatus>,
     published_at: Option<Option<NaiveDateTime>>,
@@ -747,6 +751,7 @@ fn rerender(
     let new = rendered(&source, format, explicit);
     changes.excerpt = Some(new.excerpt);
     changes.content_html = Some(new.html);
+    changes.content_text = Some(new.text);
     changes.reading_time_minutes = Some(new.reading_time_minutes);
     changes.content = Some(source);
     changes.content_format = Some(format);

@@ -46,6 +46,7 @@ diesel::table! {
         content -> Text,
         content_format -> Text,
         content_html -> Text,
+        content_text -> Text,
         status -> Text,
         published_at -> Nullable<Timestamp>,
         featured -> Bool,

@@ -207,6 +207,7 @@ fn synthetic_article(
         content: html.clone(),
         content_format: ContentFormat::Html,
         content_html: html,
+        content_text: plain,
         status,
         published_at,
         featured: rng.random_bool(0.05),
