@@ -15,6 +15,7 @@ use crate::articles::list_cache::ListCache;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::db::Db;
+use crate::db::memo::Memo;
 use crate::error::ApiError;
 use crate::http::cache::{CacheMaxAge, conditional_get};
 use crate::http::json::BodyLimit;
@@ -22,6 +23,9 @@ use crate::http::problems::{framework_errors_as_problems, no_route, path_error};
 use crate::http::rate_limit::KeyedLimiter;
 use crate::http::request_id::{REQUEST_ID, request_id};
 use crate::openapi::ApiDoc;
+use crate::views::buffer::ViewBuffer;
+use crate::views::model::{PopularArticle, PopularBy, Window};
+use chrono::{NaiveDate, NaiveDateTime};
 
 /// What every handler can reach.
 pub struct AppState {
@@ -30,6 +34,10 @@ pub struct AppState {
     pub login_limiter: KeyedLimiter,
     pub comment_limiter: KeyedLimiter,
     pub article_lists: ListCache,
+    pub views: ViewBuffer,
+    /// When each article viewed lately became public (`None`: it is not).
+    pub view_gate: Memo<i64, Option<NaiveDateTime>>,
+    pub popular: Memo<(PopularBy, Window, i64, NaiveDate), Vec<PopularArticle>>,
     pub config: Config,
 }
 
@@ -41,6 +49,9 @@ impl AppState {
             login_limiter: KeyedLimiter::per_minute(config.rate_limit_logins_per_minute),
             comment_limiter: KeyedLimiter::per_minute(config.rate_limit_comments_per_minute),
             article_lists: ListCache::default(),
+            views: ViewBuffer::default(),
+            view_gate: Memo::default(),
+            popular: Memo::default(),
             config,
         }
     }
@@ -75,6 +86,8 @@ pub fn build(
                 .configure(crate::users::routes::configure)
                 .configure(crate::authors::routes::configure)
                 .configure(crate::categories::routes::configure)
+                // Before the articles: `/articles/popular` must win over `/articles/{id}`.
+                .configure(crate::views::routes::configure)
                 .configure(crate::articles::routes::configure)
                 .configure(crate::comments::routes::configure),
         )

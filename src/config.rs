@@ -25,6 +25,7 @@ pub struct Config {
     pub comments_auto_approve: bool,
     pub rate_limit_comments_per_minute: u32,
     pub trust_forwarded_for: bool,
+    pub view_flush_interval_ms: u64,
 }
 
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
@@ -80,6 +81,7 @@ impl Config {
             comments_auto_approve: flag(&lookup, "COMMENTS_AUTO_APPROVE")?,
             rate_limit_comments_per_minute: positive(&lookup, "RATE_LIMIT_COMMENTS_PER_MINUTE", 5)?,
             trust_forwarded_for: flag(&lookup, "TRUST_FORWARDED_FOR")?,
+            view_flush_interval_ms: positive(&lookup, "VIEW_FLUSH_INTERVAL_MS", 1000)?,
         })
     }
 

@@ -15,3 +15,4 @@ pub mod http;
 pub mod openapi;
 pub mod seed;
 pub mod users;
+pub mod views;

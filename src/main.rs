@@ -10,7 +10,8 @@ use newsroom::cli::{Cli, Command};
 use newsroom::config::Config;
 use newsroom::db::Db;
 use newsroom::users::model::{NewUser, NewUserBody, Role};
-use newsroom::{openapi, seed};
+use newsroom::{openapi, seed, views};
+use std::time::Duration;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -98,16 +99,24 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
         ensure_first_admin(&db, &config)?;
     }
     let address = config.bind_address.clone();
+    let flush_every = Duration::from_millis(config.view_flush_interval_ms);
     let state = web::Data::new(AppState::new(db, &secret, config));
     println!("Listening on http://{address} (docs at http://{address}/docs/)");
+    let server_state = state.clone();
     actix_web::rt::System::new()
         .block_on(async move {
-            HttpServer::new(move || app::build(state.clone()))
+            views::buffer::spawn_flusher(server_state.clone(), flush_every);
+            // actix stops gracefully on SIGTERM and SIGINT: it finishes the requests in
+            // flight, then `run` returns.
+            HttpServer::new(move || app::build(server_state.clone()))
                 .bind(&address)?
                 .run()
                 .await
         })
-        .map_err(|error| format!("server failed on {}: {error}", "the bind address"))
+        .map_err(|error| format!("server failed: {error}"))?;
+    let flushed = state.views.flush(&state.db).map_err(|e| e.to_string())?;
+    tracing::info!(views = flushed, "stopped; buffered views written");
+    Ok(())
 }
 
 /// `ADMIN_EMAIL` + `ADMIN_PASSWORD` create the first admin when there is none.

@@ -46,6 +46,9 @@ use crate::error::PROBLEM_JSON;
         crate::articles::routes::delete_article,
         crate::articles::routes::adjacent_articles,
         crate::articles::routes::related_articles,
+        crate::views::routes::record_view,
+        crate::views::routes::view_stats,
+        crate::views::routes::popular_articles,
         crate::comments::routes::list_article_comments,
         crate::comments::routes::post_comment,
         crate::comments::routes::list_comments,
@@ -62,6 +65,7 @@ use crate::error::PROBLEM_JSON;
         (name = "categories", description = "Site sections"),
         (name = "articles", description = "Articles and the lists pages are built from"),
         (name = "comments", description = "Replies to articles, and their moderation"),
+        (name = "views", description = "View counts and the Trending / Most commented lists"),
         (name = "service", description = "Liveness and readiness"),
     )
 )]

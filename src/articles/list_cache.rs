@@ -4,11 +4,8 @@
 //! a scheduled article comes due, so they stay exact.
 
 use chrono::NaiveDateTime;
-use std::collections::HashMap;
-use std::sync::Mutex;
 
-/// How many distinct lists' totals are kept; more are forgotten all at once.
-const MAX_ENTRIES: usize = 4_096;
+use crate::db::memo::Memo;
 
 /// A remembered fact about a list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,32 +15,24 @@ pub enum Remembered {
     Anchor(NaiveDateTime, i64),
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    generation: u64,
-    /// When the next scheduled article becomes public; the entry is stale from then.
-    valid_until: Option<NaiveDateTime>,
-    value: Remembered,
-}
+/// A fact, and when the next scheduled article becomes public (the fact is stale from then).
+type Entry = (Option<NaiveDateTime>, Remembered);
 
 #[derive(Debug, Default)]
 pub struct ListCache {
-    entries: Mutex<HashMap<String, Entry>>,
+    memo: Memo<String, Entry>,
 }
 
 impl ListCache {
     /// What is remembered under `key`, if nothing changed since it was found.
     pub fn get(&self, key: &str, generation: u64, now: NaiveDateTime) -> Option<Remembered> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(key)
-            .filter(|entry| entry.generation == generation)
-            .filter(|entry| entry.valid_until.is_none_or(|until| now < until))
-            .map(|entry| entry.value)
+        self.memo
+            .get(&key.to_owned(), generation)
+            .filter(|(valid_until, _)| valid_until.is_none_or(|until| now < until))
+            .map(|(_, value)| value)
     }
 
-    /// Remembers a value found at `generation` (read before querying, so a write that
-    /// raced the query makes the entry stale rather than wrong).
+    /// Remembers a value found at `generation`, until `valid_until` at the latest.
     pub fn put(
         &self,
         key: String,
@@ -51,18 +40,7 @@ impl ListCache {
         valid_until: Option<NaiveDateTime>,
         value: Remembered,
     ) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= MAX_ENTRIES {
-            entries.clear();
-        }
-        entries.insert(
-            key,
-            Entry {
-                generation,
-                valid_until,
-                value,
-            },
-        );
+        self.memo.put(key, generation, (valid_until, value));
     }
 }
 

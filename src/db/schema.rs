@@ -94,3 +94,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     articles,
     comments
 );
+
+diesel::table! {
+    article_views_daily (article_id, day) {
+        article_id -> BigInt,
+        day -> Date,
+        count -> BigInt,
+    }
+}
+
+diesel::joinable!(article_views_daily -> articles (article_id));
+diesel::allow_tables_to_appear_in_same_query!(article_views_daily, articles);

@@ -16,6 +16,7 @@ use crate::articles::model::{ArticleRecord, ArticleStatus, ContentFormat};
 use crate::articles::queries as articles;
 use crate::comments::queries as comments;
 use crate::http::time::now;
+use crate::views::queries as views;
 
 use crate::auth::password;
 use crate::categories::model::NewCategory;
@@ -92,6 +93,7 @@ pub fn demo(db: &Db, admin_email: &str, articles: usize) -> Result<Vec<DemoAccou
     let newest_before = db.read_blocking(|conn| Ok(articles::max_id(conn)?))?;
     demo_articles(db, articles)?;
     demo_comments(db, newest_before.unwrap_or(0))?;
+    demo_views(db, newest_before.unwrap_or(0))?;
     Ok(accounts)
 }
 
@@ -161,6 +163,40 @@ pub fn demo_comments(db: &Db, after_id: i64) -> Result<(), ApiError> {
         })?;
     }
     db.write_blocking(|conn| Ok(comments::recount_all(conn)?))?;
+    Ok(())
+}
+
+/// View histories for the public articles newer than `after_id`: each article draws a
+/// popularity, its views fade day by day after publication, so that today's, this week's,
+/// this month's and all-time lists differ.
+pub fn demo_views(db: &Db, after_id: i64) -> Result<(), ApiError> {
+    let targets = db.read_blocking(|conn| Ok(articles::public_after(conn, after_id, now())?))?;
+    let mut rng = StdRng::seed_from_u64(after_id as u64 + 11);
+    let today = now().date();
+    let mut buckets = Vec::new();
+    for &(article_id, published_at) in &targets {
+        let popularity: f64 = rng.random_range(0.0..1.0_f64).powi(4) * 5_000.0;
+        // A few evergreen articles keep being read long after publication.
+        let tail = if rng.random_bool(0.02) { 0.05 } else { 0.0 };
+        let published = published_at.date();
+        let age_days = (today - published).num_days();
+        if age_days > 30 {
+            // Older articles: their launch-week views, before the 30-day history.
+            buckets.push((article_id, published, (popularity * 3.0) as i64 + 1));
+        }
+        for back in 0..age_days.clamp(0, 29) + 1 {
+            let day = today - Duration::days(back);
+            let since_launch = (day - published).num_days() as f64;
+            let fade = 0.6_f64.powf(since_launch.min(60.0)) + tail;
+            let count = (popularity * fade * rng.random_range(0.5..1.5)) as i64;
+            if count > 0 {
+                buckets.push((article_id, day, count));
+            }
+        }
+    }
+    for chunk in buckets.chunks(BATCH * 10) {
+        db.write_blocking(|conn| views::insert_history(conn, chunk))?;
+    }
     Ok(())
 }
 

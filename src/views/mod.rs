@@ -1,0 +1,7 @@
+//! View counts: buffered ingest written in batches, per-article statistics, and the
+//! "Trending" / "Most commented" lists.
+
+pub mod buffer;
+pub mod model;
+pub mod queries;
+pub mod routes;

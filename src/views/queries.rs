@@ -1,0 +1,134 @@
+//! View queries: the batched write, per-article statistics, and popular lists.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use diesel::dsl;
+use diesel::prelude::*;
+use diesel::sql_types::BigInt;
+
+use super::buffer::Pending;
+use super::model::{DailyViews, PopularBy, ViewStats, Window};
+use crate::articles::queries::is_public;
+use crate::comments::model::CommentStatus;
+use crate::db::Conn;
+use crate::db::schema::{article_views_daily as daily, articles, comments};
+use crate::error::ApiError;
+
+/// Adds buffered views to the totals and the daily buckets. Views of an article deleted
+/// since they were counted are dropped.
+pub fn add_views(conn: &mut Conn, pending: &Pending) -> Result<(), ApiError> {
+    for (&(article_id, day), &count) in pending {
+        let updated = diesel::update(articles::table.find(article_id))
+            .set(articles::view_count.eq(articles::view_count + count))
+            .execute(conn)?;
+        if updated == 0 {
+            continue;
+        }
+        diesel::insert_into(daily::table)
+            .values((
+                daily::article_id.eq(article_id),
+                daily::day.eq(day),
+                daily::count.eq(count),
+            ))
+            .on_conflict((daily::article_id, daily::day))
+            .do_update()
+            .set(daily::count.eq(daily::count + count))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Loads many prepared daily buckets and adds them to the totals (the demo seeder's path).
+pub fn insert_history(conn: &mut Conn, buckets: &[(i64, NaiveDate, i64)]) -> Result<(), ApiError> {
+    let mut pending = Pending::new();
+    for &(article_id, day, count) in buckets {
+        *pending.entry((article_id, day)).or_insert(0) += count;
+    }
+    add_views(conn, &pending)
+}
+
+/// Daily views of the last 30 days and the window sums.
+pub fn stats(
+    conn: &mut Conn,
+    article_id: i64,
+    total: i64,
+    today: NaiveDate,
+) -> QueryResult<ViewStats> {
+    let since = today - Duration::days(29);
+    let buckets: Vec<(NaiveDate, i64)> = daily::table
+        .filter(daily::article_id.eq(article_id))
+        .filter(daily::day.ge(since))
+        .select((daily::day, daily::count))
+        .load(conn)?;
+    let count_on = |date: NaiveDate| {
+        buckets
+            .iter()
+            .find(|(day, _)| *day == date)
+            .map_or(0, |(_, count)| *count)
+    };
+    let days: Vec<DailyViews> = (0..30)
+        .map(|back| {
+            let date = today - Duration::days(29 - back);
+            DailyViews {
+                date,
+                count: count_on(date),
+            }
+        })
+        .collect();
+    let sum_last = |n: usize| days.iter().rev().take(n).map(|day| day.count).sum();
+    Ok(ViewStats {
+        total,
+        last_day: sum_last(1),
+        last_week: sum_last(7),
+        last_month: sum_last(30),
+        daily: days,
+    })
+}
+
+/// The most viewed or most commented public articles of the window, with their counts.
+pub fn popular(
+    conn: &mut Conn,
+    by: PopularBy,
+    window: Window,
+    limit: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<(i64, i64)>> {
+    let since = window
+        .days()
+        .map(|days| now.date() - Duration::days(days - 1));
+    match (by, since) {
+        (PopularBy::Views, None) => articles::table
+            .filter(is_public(now))
+            .select((articles::id, articles::view_count))
+            .order((articles::view_count.desc(), articles::id.desc()))
+            .limit(limit)
+            .load(conn),
+        (PopularBy::Comments, None) => articles::table
+            .filter(is_public(now))
+            .select((articles::id, articles::comment_count))
+            .order((articles::comment_count.desc(), articles::id.desc()))
+            .limit(limit)
+            .load(conn),
+        (PopularBy::Views, Some(since)) => {
+            let views = dsl::sql::<BigInt>("SUM(article_views_daily.count)");
+            daily::table
+                .inner_join(articles::table)
+                .filter(daily::day.ge(since))
+                .filter(is_public(now))
+                .group_by(daily::article_id)
+                .select((daily::article_id, views.clone()))
+                .order((views.desc(), daily::article_id.desc()))
+                .limit(limit)
+                .load(conn)
+        }
+        (PopularBy::Comments, Some(since)) => comments::table
+            .inner_join(articles::table)
+            .filter(comments::status.eq(CommentStatus::Approved))
+            .filter(comments::created_at.ge(since.and_time(chrono::NaiveTime::MIN)))
+            .filter(is_public(now))
+            .group_by(comments::article_id)
+            .select((comments::article_id, dsl::count_star()))
+            .order((dsl::count_star().desc(), comments::article_id.desc()))
+            .limit(limit)
+            .load(conn),
+    }
+}

@@ -1,0 +1,174 @@
+//! `POST|GET /articles/{id}/views` and `GET /articles/popular`.
+
+use actix_web::http::{Method, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{NaiveDateTime, Utc};
+use std::sync::LazyLock;
+
+use super::model::{PopularArticle, PopularBy, PopularQuery, ViewStats, Window};
+use super::queries;
+use crate::app::AppState;
+use crate::articles::model::{ArticleStatus, ArticleSummary};
+use crate::articles::queries as articles;
+use crate::auth::{Action, MaybeCaller};
+use crate::error::{ApiError, Problem};
+use crate::http::time::now;
+use crate::http::{Query, resource};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(resource(
+        "/articles/popular",
+        vec![(Method::GET, web::to(popular_articles))],
+    ))
+    .service(resource(
+        "/articles/{id}/views",
+        vec![
+            (Method::POST, web::to(record_view)),
+            (Method::GET, web::to(view_stats)),
+        ],
+    ));
+}
+
+/// The maintained crawler list of the `isbot` crate, compiled once.
+static BOTS: LazyLock<isbot::Bots> = LazyLock::new(isbot::Bots::default);
+
+/// Count one view of a published article. Answers `202` at once: the view is buffered and
+/// written with others at least every `VIEW_FLUSH_INTERVAL_MS`. Known crawlers and requests
+/// without a `User-Agent` get the same answer but are not counted.
+#[utoipa::path(
+    post, path = "/api/v1/articles/{id}/views", tag = "views",
+    params(("id" = i64, Path, minimum = 1, description = "Article id")),
+    security(()),
+    responses((status = 202, description = "Accepted; counted unless the client is a crawler"))
+)]
+pub async fn record_view(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let article_id = id.into_inner();
+    let now = now();
+    if !is_public(&state, article_id, now).await? {
+        return Err(ApiError::not_found("article"));
+    }
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|value| value.to_str().ok())
+        .map(str::trim)
+        .unwrap_or_default();
+    if !user_agent.is_empty() && !BOTS.is_bot(user_agent) {
+        state.views.add(article_id, now.date());
+    }
+    Ok(HttpResponse::Accepted().finish())
+}
+
+/// Whether the article is public now, from memory when nothing was written since it was
+/// last looked up: a popular article costs no query per view.
+async fn is_public(
+    state: &web::Data<AppState>,
+    article_id: i64,
+    now: NaiveDateTime,
+) -> Result<bool, ApiError> {
+    let generation = state.db.generation();
+    let published_at = match state.view_gate.get(&article_id, generation) {
+        Some(published_at) => published_at,
+        None => {
+            let found = state
+                .db
+                .read(move |conn| articles::find_row(conn, article_id))
+                .await?;
+            let published_at = (found.status == ArticleStatus::Published)
+                .then_some(found.published_at)
+                .flatten();
+            state.view_gate.put(article_id, generation, published_at);
+            published_at
+        }
+    };
+    Ok(published_at.is_some_and(|at| at <= now))
+}
+
+/// How often an article was read: the total, the last day, week and month, and 30 daily
+/// buckets (UTC). Views reach these numbers at the next flush.
+#[utoipa::path(
+    get, path = "/api/v1/articles/{id}/views", tag = "views",
+    params(("id" = i64, Path, minimum = 1, description = "Article id")),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The article's view counts", body = ViewStats),
+        (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn view_stats(
+    state: web::Data<AppState>,
+    caller: MaybeCaller,
+    id: web::Path<i64>,
+) -> Result<web::Json<ViewStats>, ApiError> {
+    let article_id = id.into_inner();
+    let stats = state
+        .db
+        .read(move |conn| {
+            let row = articles::find_row(conn, article_id)?;
+            let may_see = articles::row_is_public(&row, now())
+                || caller.can(Action::EditArticleOf {
+                    author_id: row.author_id,
+                });
+            if !may_see {
+                return Err(ApiError::not_found("article"));
+            }
+            Ok(queries::stats(
+                conn,
+                article_id,
+                row.view_count,
+                Utc::now().date_naive(),
+            )?)
+        })
+        .await?;
+    Ok(web::Json(stats))
+}
+
+/// The sidebar lists: Trending (`by=views`) and Most commented (`by=comments`), over
+/// today, the last 7 or 30 days, or all time; published articles only.
+#[utoipa::path(
+    get, path = "/api/v1/articles/popular", tag = "views",
+    params(PopularQuery),
+    security(()),
+    responses((status = 200, description = "The most popular articles first, each with its count in the window", body = Vec<PopularArticle>))
+)]
+pub async fn popular_articles(
+    state: web::Data<AppState>,
+    query: Query<PopularQuery>,
+) -> Result<web::Json<Vec<PopularArticle>>, ApiError> {
+    let query = query.into_inner();
+    let by = query.by.unwrap_or(PopularBy::Views);
+    let window = query.window.unwrap_or(Window::Week);
+    let limit = query.limit.unwrap_or(10);
+    if !(1..=100).contains(&limit) {
+        return Err(ApiError::invalid("limit", "must be between 1 and 100"));
+    }
+    let now = now();
+    let key = (by, window, limit, now.date());
+    let generation = state.db.generation();
+    if let Some(list) = state.popular.get(&key, generation) {
+        return Ok(web::Json(list));
+    }
+    let list = state
+        .db
+        .read(move |conn| {
+            let counts = queries::popular(conn, by, window, limit, now)?;
+            let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
+            let summaries = articles::summaries(conn, &ids)?;
+            Ok(with_counts(summaries, &counts))
+        })
+        .await?;
+    state.popular.put(key, generation, list.clone());
+    Ok(web::Json(list))
+}
+
+fn with_counts(summaries: Vec<ArticleSummary>, counts: &[(i64, i64)]) -> Vec<PopularArticle> {
+    summaries
+        .into_iter()
+        .zip(counts)
+        .map(|(article, &(_, count))| PopularArticle { article, count })
+        .collect()
+}
