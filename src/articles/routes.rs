@@ -216,15 +216,19 @@ fn visible_row(
     caller: MaybeCaller,
 ) -> Result<(ArticleRow, String), ApiError> {
     let (row, html) = queries::find(conn, key)?;
-    let may_see = queries::row_is_public(&row, now())
-        || caller.can(Action::EditArticleOf {
-            author_id: row.author_id,
-        });
-    if may_see {
+    if may_see(&row, caller) {
         Ok((row, html))
     } else {
         Err(ApiError::not_found("article"))
     }
+}
+
+/// Whether the caller may see the article: published and due, or theirs to edit.
+pub fn may_see(row: &ArticleRow, caller: MaybeCaller) -> bool {
+    queries::row_is_public(row, now())
+        || caller.can(Action::EditArticleOf {
+            author_id: row.author_id,
+        })
 }
 
 /// Write an article (authors and up). It is a draft unless `status` says otherwise.

@@ -10,7 +10,7 @@ use super::queries;
 use crate::app::AppState;
 use crate::articles::model::{ArticleStatus, ArticleSummary};
 use crate::articles::queries as articles;
-use crate::auth::{Action, MaybeCaller};
+use crate::auth::MaybeCaller;
 use crate::error::{ApiError, Problem};
 use crate::http::time::now;
 use crate::http::{Query, resource};
@@ -109,11 +109,7 @@ pub async fn view_stats(
         .db
         .read(move |conn| {
             let row = articles::find_row(conn, article_id)?;
-            let may_see = articles::row_is_public(&row, now())
-                || caller.can(Action::EditArticleOf {
-                    author_id: row.author_id,
-                });
-            if !may_see {
+            if !crate::articles::routes::may_see(&row, caller) {
                 return Err(ApiError::not_found("article"));
             }
             Ok(queries::stats(
