@@ -161,10 +161,14 @@ pub async fn popular_articles(
     Ok(web::Json(list))
 }
 
+/// Pairs each summary with its count by id: an article deleted between the two queries
+/// drops out instead of shifting the counts.
 fn with_counts(summaries: Vec<ArticleSummary>, counts: &[(i64, i64)]) -> Vec<PopularArticle> {
     summaries
         .into_iter()
-        .zip(counts)
-        .map(|(article, &(_, count))| PopularArticle { article, count })
+        .filter_map(|article| {
+            let &(_, count) = counts.iter().find(|(id, _)| *id == article.id)?;
+            Some(PopularArticle { article, count })
+        })
         .collect()
 }

@@ -16,3 +16,4 @@ mod comments;
 mod conventions;
 mod service;
 mod users;
+mod views;

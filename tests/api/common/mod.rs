@@ -1,5 +1,7 @@
 //! The test harness: start the app on a temporary database, and a small HTTP client.
 
+pub mod binary;
+
 use actix_test::TestServer;
 use actix_web::http::Method;
 use actix_web::http::header::HeaderMap;
@@ -7,12 +9,14 @@ use actix_web::web;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 use newsroom::app::{self, AppState};
 use newsroom::config::Config;
 use newsroom::db::Db;
 use newsroom::seed;
 use newsroom::users::model::Role;
+use newsroom::views;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "admin password 123";
@@ -115,7 +119,10 @@ impl TestApp {
             seed::demo(&db, ADMIN_EMAIL, articles).expect("demo content");
         }
         let secret = config.jwt_secret.clone().expect("a JWT secret");
+        let flush_every = Duration::from_millis(config.view_flush_interval_ms);
         let state = web::Data::new(AppState::new(db, &secret, config));
+        // As `serve` does: buffered views reach the database every flush interval.
+        views::buffer::spawn_flusher(state.clone(), flush_every);
         let server = actix_test::start(move || app::build(state.clone()));
         let mut app = Self {
             server,
