@@ -97,7 +97,9 @@ pub fn run(command: Command) -> Result<(), String> {
         Command::Seed { articles, .. } => {
             let db = open(&config)?;
             let admin_email = config.admin_email.as_deref().unwrap_or("admin@example.com");
-            let accounts = seed::demo(&db, admin_email, articles).map_err(|e| e.to_string())?;
+            let password = config.admin_password.as_deref();
+            let accounts =
+                seed::demo(&db, admin_email, password, articles).map_err(|e| e.to_string())?;
             print_accounts(&accounts);
             Ok(())
         }
@@ -126,7 +128,9 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
             .admin_email
             .clone()
             .unwrap_or_else(|| "admin@example.com".to_owned());
-        let accounts = seed::demo(&db, &admin_email, articles).map_err(|e| e.to_string())?;
+        let password = config.admin_password.as_deref();
+        let accounts =
+            seed::demo(&db, &admin_email, password, articles).map_err(|e| e.to_string())?;
         println!(
             "Demo database: {} (a new one on every run)",
             config.database_url
@@ -247,17 +251,15 @@ fn read_password() -> Result<String, String> {
 fn print_accounts(accounts: &[seed::DemoAccount]) {
     println!("Demo accounts (passwords are shown once):");
     for account in accounts {
-        match &account.password {
-            Some(password) => println!(
-                "  {:<7} {}  password: {password}",
-                account.role.as_str(),
-                account.email
-            ),
-            None => println!(
-                "  {:<7} {}  (already existed; password unchanged)",
-                account.role.as_str(),
-                account.email
-            ),
-        }
+        let note = match &account.outcome {
+            seed::Ensured::Created {
+                generated_password: Some(password),
+            } => format!("password: {password}"),
+            seed::Ensured::Created {
+                generated_password: None,
+            } => "(password from ADMIN_PASSWORD)".to_owned(),
+            seed::Ensured::Existed => "(already existed; password unchanged)".to_owned(),
+        };
+        println!("  {:<7} {}  {note}", account.role.as_str(), account.email);
     }
 }

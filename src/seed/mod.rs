@@ -44,12 +44,27 @@ const CATEGORIES: [(&str, &str); 9] = [
 pub struct DemoAccount {
     pub email: String,
     pub role: Role,
-    pub password: Option<String>,
+    pub outcome: Ensured,
+}
+
+/// What `ensure_user` did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ensured {
+    /// The email was taken; nothing changed.
+    Existed,
+    /// Created with the given password, or with this generated one.
+    Created { generated_password: Option<String> },
 }
 
 /// Adds what is missing of the demo accounts and categories (running it twice changes
-/// nothing), then `articles` new synthetic articles.
-pub fn demo(db: &Db, admin_email: &str, articles: usize) -> Result<Vec<DemoAccount>, ApiError> {
+/// nothing), then `articles` new synthetic articles. The admin gets `admin_password` when
+/// given (`ADMIN_PASSWORD`), the other accounts generated passwords.
+pub fn demo(
+    db: &Db,
+    admin_email: &str,
+    admin_password: Option<&str>,
+    articles: usize,
+) -> Result<Vec<DemoAccount>, ApiError> {
     let people = [
         (admin_email, "Newsroom Admin", Role::Admin),
         ("editor@example.com", "Conservative Guard", Role::Editor),
@@ -60,11 +75,12 @@ pub fn demo(db: &Db, admin_email: &str, articles: usize) -> Result<Vec<DemoAccou
     ];
     let mut accounts = Vec::new();
     for (email, name, role) in people {
-        let password = ensure_user(db, email, name, role, None)?;
+        let given = (role == Role::Admin).then_some(admin_password).flatten();
+        let outcome = ensure_user(db, email, name, role, given.map(str::to_owned))?;
         accounts.push(DemoAccount {
             email: email.to_owned(),
             role,
-            password,
+            outcome,
         });
     }
     db.write_blocking(|conn| {
@@ -267,14 +283,14 @@ pub fn ensure_user(
     name: &str,
     role: Role,
     password: Option<String>,
-) -> Result<Option<String>, ApiError> {
+) -> Result<Ensured, ApiError> {
     let email = Email::parse("email", email).map_err(|error| ApiError::Validation(vec![error]))?;
     let lookup = email.as_str().to_owned();
     if db
         .read_blocking(|conn| Ok(users::find_by_email(conn, &lookup)?))?
         .is_some()
     {
-        return Ok(None);
+        return Ok(Ensured::Existed);
     }
     let generated = password.is_none();
     let password = password.unwrap_or_else(generate_password);
@@ -289,7 +305,9 @@ pub fn ensure_user(
         avatar_url: None,
     };
     db.write_blocking(|conn| users::insert(conn, user, hash))?;
-    Ok(generated.then_some(password))
+    Ok(Ensured::Created {
+        generated_password: generated.then_some(password),
+    })
 }
 
 pub fn generate_password() -> String {

@@ -116,7 +116,7 @@ impl TestApp {
         )
         .expect("admin user");
         if articles > 0 {
-            seed::demo(&db, ADMIN_EMAIL, articles).expect("demo content");
+            seed::demo(&db, ADMIN_EMAIL, None, articles).expect("demo content");
         }
         let secret = config.jwt_secret.clone().expect("a JWT secret");
         let flush_every = Duration::from_millis(config.view_flush_interval_ms);
