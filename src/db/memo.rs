@@ -10,12 +10,15 @@ const MAX_ENTRIES: usize = 100_000;
 #[derive(Debug)]
 pub struct Memo<K, V> {
     entries: Mutex<HashMap<K, (u64, V)>>,
+    /// Held while a missing value is computed, so that concurrent misses compute it once.
+    computing: Mutex<()>,
 }
 
 impl<K, V> Default for Memo<K, V> {
     fn default() -> Self {
         Self {
             entries: Mutex::new(HashMap::new()),
+            computing: Mutex::new(()),
         }
     }
 }
@@ -28,6 +31,27 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
             .get(key)
             .filter(|(found_at, _)| *found_at == generation)
             .map(|(_, value)| value.clone())
+    }
+
+    /// The remembered value, or the one `compute` finds, remembered. Concurrent callers that
+    /// miss wait for the first one instead of all running the same query. Blocking: call it
+    /// off the async workers.
+    pub fn get_or_compute<E>(
+        &self,
+        key: K,
+        generation: u64,
+        compute: impl FnOnce() -> Result<V, E>,
+    ) -> Result<V, E> {
+        if let Some(value) = self.get(&key, generation) {
+            return Ok(value);
+        }
+        let _computing = self.computing.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(value) = self.get(&key, generation) {
+            return Ok(value);
+        }
+        let value = compute()?;
+        self.put(key, generation, value.clone());
+        Ok(value)
     }
 
     /// Remembers a value found at `generation`. Read the generation before the query that

@@ -108,18 +108,7 @@ pub fn popular(
             .order((articles::comment_count.desc(), articles::id.desc()))
             .limit(limit)
             .load(conn),
-        (PopularBy::Views, Some(since)) => {
-            let views = dsl::sql::<BigInt>("SUM(article_views_daily.count)");
-            daily::table
-                .inner_join(articles::table)
-                .filter(daily::day.ge(since))
-                .filter(is_public(now))
-                .group_by(daily::article_id)
-                .select((daily::article_id, views.clone()))
-                .order((views.desc(), daily::article_id.desc()))
-                .limit(limit)
-                .load(conn)
-        }
+        (PopularBy::Views, Some(since)) => views_in_window(conn, since, limit, now),
         (PopularBy::Comments, Some(since)) => comments::table
             .inner_join(articles::table)
             .filter(comments::status.eq(CommentStatus::Approved))
@@ -131,4 +120,53 @@ pub fn popular(
             .limit(limit)
             .load(conn),
     }
+}
+
+/// Rows ranked beyond `limit` before the visibility check, for articles unpublished since
+/// they were read.
+const OVERFETCH: i64 = 20;
+
+/// The most viewed public articles since `since`. Ranking the window's buckets alone and
+/// then dropping articles that are no longer public reads a few thousand bucket rows; a
+/// join would probe every public article's buckets instead. When too many top articles
+/// are gone, the exact join settles it.
+fn views_in_window(
+    conn: &mut Conn,
+    since: NaiveDate,
+    limit: i64,
+    now: NaiveDateTime,
+) -> QueryResult<Vec<(i64, i64)>> {
+    let views = dsl::sql::<BigInt>("SUM(article_views_daily.count)");
+    let ranked: Vec<(i64, i64)> = daily::table
+        .filter(daily::day.ge(since))
+        .group_by(daily::article_id)
+        .select((daily::article_id, views.clone()))
+        .order((views.clone().desc(), daily::article_id.desc()))
+        .limit(limit + OVERFETCH)
+        .load(conn)?;
+    let ids: Vec<i64> = ranked.iter().map(|(id, _)| *id).collect();
+    let public: Vec<i64> = articles::table
+        .filter(articles::id.eq_any(&ids))
+        .filter(is_public(now))
+        .select(articles::id)
+        .load(conn)?;
+    let visible: Vec<(i64, i64)> = ranked
+        .iter()
+        .filter(|(id, _)| public.contains(id))
+        .take(usize::try_from(limit).unwrap_or(0))
+        .copied()
+        .collect();
+    let exhausted = ranked.len() < usize::try_from(limit + OVERFETCH).unwrap_or(usize::MAX);
+    if visible.len() as i64 == limit || exhausted {
+        return Ok(visible);
+    }
+    daily::table
+        .inner_join(articles::table)
+        .filter(daily::day.ge(since))
+        .filter(is_public(now))
+        .group_by(daily::article_id)
+        .select((daily::article_id, views.clone()))
+        .order((views.desc(), daily::article_id.desc()))
+        .limit(limit)
+        .load(conn)
 }

@@ -148,21 +148,21 @@ pub async fn popular_articles(
     if let Some(list) = state.popular.get(&key, generation) {
         return Ok(web::Json(list));
     }
+    let app = state.clone();
     let list = state
         .db
         .read(move |conn| {
-            let counts = queries::popular(conn, by, window, limit, now)?;
-            let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
-            let summaries = articles::summaries(conn, &ids)?;
-            Ok(with_counts(summaries, &counts))
+            app.popular.get_or_compute(key, generation, || {
+                let counts = queries::popular(conn, by, window, limit, now)?;
+                let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
+                let summaries = articles::summaries(conn, &ids)?;
+                Ok(with_counts(summaries, &counts))
+            })
         })
         .await?;
-    state.popular.put(key, generation, list.clone());
     Ok(web::Json(list))
 }
 
-/// Pairs each summary with its count by id: an article deleted between the two queries
-/// drops out instead of shifting the counts.
 fn with_counts(summaries: Vec<ArticleSummary>, counts: &[(i64, i64)]) -> Vec<PopularArticle> {
     summaries
         .into_iter()
