@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: seeds a large demo database, starts the release binary on it, and measures
 # the hot read endpoints with wrk on loopback. Prints requests/second and latency
-# percentiles per endpoint, then the SQLite query plans of the list queries.
+# percentiles per endpoint, then per mix of search queries (with a summary line), then the
+# SQLite query plans of the list and search queries.
 #
 #   bash bench/run.sh                      # 100,000 articles, 10 s per endpoint
 #   ARTICLES=20000 DURATION=5s bash bench/run.sh
@@ -72,8 +73,105 @@ for entry in "${ENDPOINTS[@]}"; do
     printf '%-34s %12s %10s %10s %10s\n' "$name" "$rps" "$p50" "$p99" "${errors:-none}"
 done
 
+# ---- search ----------------------------------------------------------------------------
+# GET /search as a live search box uses it. The queries come from the seeded articles, as
+# readers would type them: one, two or three words (not the glue words nearly every article
+# has), and words still being typed (the last one cut after two letters or more). Each mix
+# runs twice:
+#   distinct  every request is a new query, so every one is ranked (the worst case);
+#   repeated  the first 100 queries over and over, as a box hears popular words: measured
+#             after a one-second warm-up, once they are remembered (src/search/cache.rs).
+SEARCH_CONNECTIONS=${SEARCH_CONNECTIONS:-16}
+SEARCH_QUERIES=${SEARCH_QUERIES:-20000}
+python3 - "$DB" "$WORK" "$SEARCH_QUERIES" <<'PY'
+import random, sqlite3, sys, urllib.parse
+db_path, out, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+db = sqlite3.connect(db_path)
+rng = random.Random(7)
+articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
+top = db.execute("SELECT max(id) FROM articles").fetchone()[0]
+counts = {}
+def sought(word):
+    # Words in at most a fifth of the articles: what readers look for.
+    if word not in counts:
+        match = '"%s"' % word
+        counts[word] = db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
+    return counts[word] <= articles / 5
+def words(n):
+    while True:
+        row = db.execute("SELECT title || ' ' || substr(content_text, 1, 600) FROM articles WHERE id = ?", (rng.randint(1, top),)).fetchone()
+        text = "".join(c if c.isalnum() else " " for c in (row[0] if row else ""))
+        found = [w for w in text.split() if len(w) > 3 and sought(w)]
+        if len(found) >= n:
+            return rng.sample(found, n)
+def typing():
+    typed = words(rng.choice((1, 2)))
+    typed[-1] = typed[-1][:rng.randint(2, len(typed[-1]) - 1)]
+    return typed
+mixes = {"one word": lambda: words(1), "two words": lambda: words(2), "three words": lambda: words(3), "being typed": typing}
+for name, draw in mixes.items():
+    queries = {}
+    while len(queries) < count:
+        queries.setdefault(" ".join(draw()), len(queries))
+    with open(f"{out}/search-{name.replace(' ', '-')}.txt", "w") as f:
+        f.writelines(f"/api/v1/search?q={urllib.parse.quote(q)}\n" for q in queries)
+PY
+cat >"$WORK/rotate.lua" <<'LUA'
+-- Requests the paths of a file (the first `limit` of them, 0 for all) in turn, each thread
+-- starting at its own place, so that no two threads send the same query.
+local threads, paths, i = 0, {}, 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+init = function(args)
+  local limit = tonumber(args[2]) or 0
+  for line in io.lines(args[1]) do
+    if limit > 0 and #paths >= limit then break end
+    paths[#paths + 1] = line
+  end
+  i = (id - 1) * 7919 % #paths
+end
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+LUA
+
+to_ms() { awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[0-9]s$/ && $1 !~ /ms$/) v *= 1000; printf "%.2f", v }' <<<"$1"; }
+printf '\n== search: %s threads, %s connections, %s each, %s distinct queries per mix\n' \
+    "$THREADS" "$SEARCH_CONNECTIONS" "$DURATION" "$SEARCH_QUERIES"
+printf '%-34s %12s %10s %10s %10s\n' "queries" "req/s" p50 p99 errors
+declare -A worst
+for mix in one-word two-words three-words being-typed; do
+    for kind in distinct repeated; do
+        limit=0
+        if [[ $kind == repeated ]]; then
+            limit=100
+            wrk -t"$THREADS" -c"$SEARCH_CONNECTIONS" -d1s -s "$WORK/rotate.lua" "$BASE" \
+                -- "$WORK/search-$mix.txt" "$limit" >/dev/null
+        fi
+        out=$(wrk -t"$THREADS" -c"$SEARCH_CONNECTIONS" -d"$DURATION" --latency \
+            -s "$WORK/rotate.lua" "$BASE" -- "$WORK/search-$mix.txt" "$limit")
+        rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+        p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
+        p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+        errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
+        printf '%-34s %12s %10s %10s %10s\n' "${mix//-/ }, $kind" "$rps" "$p50" "$p99" "${errors:-none}"
+        for q in p50 p99; do
+            ms=$(to_ms "${!q}")
+            key="$kind $q"
+            worst[$key]=$(awk -v a="${worst[$key]:-0}" -v b="$ms" 'BEGIN { print (b > a ? b : a) }')
+        done
+    done
+done
+for kind in repeated distinct; do
+    printf 'search summary, %s queries: worst p50 %s ms, worst p99 %s ms (target: p50 < 5 ms, p99 < 25 ms)\n' \
+        "$kind" "${worst[$kind p50]}" "${worst[$kind p99]}"
+done
+
 echo
-echo "== query plans (the shapes of the SQL the list endpoints run; none may SCAN articles)"
+echo "== query plans (the shapes of the SQL the list and search endpoints run; none may SCAN articles)"
 python3 - "$DB" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -85,6 +183,8 @@ queries = {
     "category page 1 (ids)": "SELECT id FROM articles WHERE status = 'published' AND published_at <= ? AND category_id IN (4) ORDER BY published_at DESC, id DESC LIMIT 20",
     "one page of summaries": "SELECT * FROM articles INNER JOIN users ON users.id = articles.author_id LEFT JOIN categories ON categories.id = articles.category_id WHERE articles.id IN (1, 2, 3)",
     "article by slug": "SELECT id FROM articles WHERE slug = 'x' AND ? IS NOT NULL",
+    "search: the public matches, ranked": "WITH matches AS MATERIALIZED (SELECT articles_fts.rowid AS id, bm25(articles_fts, 10.0, 3.0, 1.0) AS score, articles.published_at AS published_at FROM articles_fts CROSS JOIN articles INDEXED BY articles_search_visibility ON articles.id = articles_fts.rowid WHERE articles_fts MATCH '\"port\"*' AND articles.status = 'published' AND articles.published_at <= ? ORDER BY articles_fts.rowid DESC LIMIT 1000) SELECT id FROM matches ORDER BY score, published_at DESC, id DESC",
+    "search: filter of the articles list (ids)": "SELECT id FROM articles WHERE status = 'published' AND published_at <= ? AND articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH '\"port\"*') ORDER BY published_at DESC, id DESC LIMIT 20",
 }
 for name, sql in queries.items():
     plan = db.execute("EXPLAIN QUERY PLAN " + sql, (now,) * sql.count("?")).fetchall()

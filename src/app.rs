@@ -89,7 +89,8 @@ pub fn build(
                 // Before the articles: `/articles/popular` must win over `/articles/{id}`.
                 .configure(crate::views::routes::configure)
                 .configure(crate::articles::routes::configure)
-                .configure(crate::comments::routes::configure),
+                .configure(crate::comments::routes::configure)
+                .configure(crate::search::routes::configure),
         )
         .service(resource("/health", vec![(Method::GET, web::to(health))]))
         .service(resource("/ready", vec![(Method::GET, web::to(ready))]))

@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod openapi;
+pub mod search;
 pub mod seed;
 pub mod users;
 pub mod views;

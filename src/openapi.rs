@@ -55,6 +55,7 @@ use crate::error::PROBLEM_JSON;
         crate::comments::routes::get_comment,
         crate::comments::routes::moderate_comment,
         crate::comments::routes::delete_comment,
+        crate::search::routes::search,
     ),
     components(schemas(crate::error::Problem, crate::error::FieldError)),
     modifiers(&BearerScheme, &CommonErrors),
@@ -66,6 +67,7 @@ use crate::error::PROBLEM_JSON;
         (name = "articles", description = "Articles and the lists pages are built from"),
         (name = "comments", description = "Replies to articles, and their moderation"),
         (name = "views", description = "View counts and the Trending / Most commented lists"),
+        (name = "search", description = "Full-text search over published articles"),
         (name = "service", description = "Liveness and readiness"),
     )
 )]

@@ -19,6 +19,7 @@ use crate::error::ApiError;
 use crate::http::sort::SortField;
 use crate::http::time::now;
 use crate::http::{Change, ListParams};
+use crate::search::model::SearchTerms;
 
 /// Published, and not scheduled for later: what the public may see at `now`.
 #[dsl::auto_type]
@@ -105,6 +106,7 @@ pub struct ArticleFilter {
     pub featured: Option<bool>,
     pub published_after: Option<NaiveDateTime>,
     pub published_before: Option<NaiveDateTime>,
+    pub search: Option<SearchTerms>,
 }
 
 type Boxed = articles::BoxedQuery<'static, Sqlite>;
@@ -138,6 +140,9 @@ fn filtered(visibility: Visibility, filter: &ArticleFilter, now: NaiveDateTime) 
     }
     if let Some(before) = filter.published_before {
         query = query.filter(articles::published_at.lt(before));
+    }
+    if let Some(terms) = &filter.search {
+        query = query.filter(crate::search::fts::matching(terms));
     }
     query
 }
@@ -286,7 +291,7 @@ impl Cached<'_> {
 }
 
 /// When the next scheduled article becomes public.
-fn next_due(conn: &mut Conn, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
+pub fn next_due(conn: &mut Conn, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
     articles::table
         .filter(articles::status.eq(ArticleStatus::Published))
         .filter(articles::published_at.gt(now))

@@ -16,6 +16,7 @@ use crate::db::Conn;
 use crate::error::{ApiError, Problem};
 use crate::http::time::now;
 use crate::http::{Json, ListParams, Paginated, Query, Timestamp, created, pagination, resource};
+use crate::search::model::SearchTerms;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource(
@@ -68,6 +69,15 @@ pub struct ArticleListQuery {
     /// Staff only (a token is needed): articles in this status, including scheduled ones.
     /// Authors see only their own.
     pub status: Option<ArticleStatus>,
+    /// Only articles matching these words, by the rules of `GET /search` (every word must
+    /// match; the last one also as the start of a word); the list keeps its own sort.
+    #[param(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"[^\x00-\x2F\x3A-\x40\x5B-\x60\x7B-\xA9\xAB-\xB1\xB4\xB6-\xB8\xBB\xBF\xD7\xF7\u2000-\u206F\u2E00-\u2E7F\u3000-\u303F\uFE10-\uFE1F\uFE30-\uFE6F\uFF00-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]",
+        example = "port expan"
+    )]
+    pub search: Option<String>,
 }
 
 /// List articles, newest first by default. The public sees published articles only.
@@ -124,10 +134,17 @@ fn resolve_filter(
     conn: &mut Conn,
     query: &ArticleListQuery,
 ) -> Result<Option<ArticleFilter>, ApiError> {
+    let search = query
+        .search
+        .as_deref()
+        .map(|text| SearchTerms::parse("search", text))
+        .transpose()
+        .map_err(|error| ApiError::Validation(vec![error]))?;
     let mut filter = ArticleFilter {
         featured: query.featured,
         published_after: query.published_after.map(|t| t.0),
         published_before: query.published_before.map(|t| t.0),
+        search,
         ..Default::default()
     };
     if let Some(category) = &query.category {

@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 use rand::Rng;
+use std::sync::LazyLock;
 
 use crate::comments::model::{CommentRecord, CommentStatus};
 use rand::seq::IndexedRandom;
@@ -28,6 +29,16 @@ const SUBJECTS: &[&str] = &[
     "Shipping companies",
     "Researchers",
     "Voters",
+    "The mayor",
+    "Hospital staff",
+    "Airline executives",
+    "Prosecutors",
+    "Climate scientists",
+    "Transport planners",
+    "Parents",
+    "Retailers",
+    "Fishermen",
+    "The supreme court",
 ];
 const VERBS: &[&str] = &[
     "weigh",
@@ -46,6 +57,10 @@ const VERBS: &[&str] = &[
     "probe",
     "fund",
     "warn over",
+    "sue over",
+    "rally behind",
+    "vote on",
+    "push for",
 ];
 const OBJECTS: &[&str] = &[
     "new budget plan",
@@ -64,6 +79,30 @@ const OBJECTS: &[&str] = &[
     "border checkpoints",
     "wind farm project",
     "school closures",
+    "vaccine rollout",
+    "airport runway",
+    "minimum wage increase",
+    "fishing quotas",
+    "rail strike",
+    "flood defences",
+    "tax rebate",
+    "mining licence",
+    "hospital merger",
+    "curfew order",
+    "stadium deal",
+    "solar subsidies",
+    "police reform",
+    "drought relief",
+    "museum funding",
+    "ferry contract",
+    "teacher shortage",
+    "rent controls",
+    "refinery closure",
+    "harbour dredging",
+    "cyber attack inquiry",
+    "ballot recount",
+    "oil spill cleanup",
+    "satellite launch",
 ];
 const TAILS: &[&str] = &[
     "amid rising costs",
@@ -80,112 +119,447 @@ const TAILS: &[&str] = &[
     "",
     "",
 ];
-const WORDS: &[&str] = &[
+/// Real places, some spelled with diacritics, so that search shows its folding
+/// (`zurich` finds Zürich).
+const PLACES: &[&str] = &[
+    "Monterey",
+    "Kherson",
+    "Zürich",
+    "São Paulo",
+    "Kraków",
+    "Malmö",
+    "Bogotá",
+    "Reykjavík",
+    "Göteborg",
+    "Córdoba",
+    "Tromsø",
+    "Besançon",
+    "Nuuk",
+    "Lagos",
+    "Hanoi",
+    "Quito",
+    "Valparaíso",
+    "Düsseldorf",
+    "Łódź",
+    "Plzeň",
+    "Gdańsk",
+    "Mérida",
+    "Cádiz",
+    "Århus",
+    "Jyväskylä",
+    "Brașov",
+    "Nîmes",
+    "Coimbra",
+    "Antalya",
+    "Tbilisi",
+    "Mombasa",
+    "Kigali",
+    "Cusco",
+    "Hobart",
+    "Dunedin",
+    "Halifax",
+    "Winnipeg",
+    "Tucson",
+    "Savannah",
+    "Duluth",
+    "Galway",
+    "Aberdeen",
+    "Bergen",
+    "Tallinn",
+    "Riga",
+    "Vilnius",
+    "Ljubljana",
+    "Porto",
+    "Seville",
+    "Bari",
+];
+/// The words every story is built with, picked uniformly: each is in nearly every article.
+const FUNCTION_WORDS: &[&str] = &[
     "officials",
     "said",
     "the",
-    "plan",
     "would",
-    "cost",
-    "million",
     "over",
     "next",
     "year",
-    "residents",
     "told",
-    "reporters",
-    "meeting",
     "on",
-    "Tuesday",
     "and",
     "that",
-    "critics",
     "argued",
-    "measure",
     "was",
-    "rushed",
     "while",
-    "supporters",
     "pointed",
     "to",
     "growing",
-    "demand",
     "in",
-    "region",
-    "data",
-    "showed",
     "a",
     "sharp",
     "rise",
     "since",
-    "spring",
     "according",
-    "statement",
     "from",
-    "agency",
-    "talks",
     "are",
     "expected",
     "continue",
     "week",
     "local",
-    "businesses",
     "welcomed",
-    "decision",
     "but",
     "warned",
     "of",
-    "delays",
-    "budget",
-    "committee",
-    "vote",
     "later",
     "this",
     "month",
-    "analysts",
     "noted",
-    "prices",
     "remained",
     "high",
     "across",
-    "country",
     "several",
-    "groups",
     "called",
     "for",
-    "review",
-    "federal",
-    "court",
     "ruled",
-    "hearing",
-    "evidence",
-    "witnesses",
     "described",
-    "scene",
     "early",
     "morning",
-    "emergency",
-    "crews",
     "arrived",
     "within",
     "minutes",
-    "investigation",
     "ongoing",
-    "spokesperson",
     "declined",
     "comment",
     "further",
     "details",
-    "report",
     "published",
     "by",
-    "university",
     "found",
-    "households",
-    "spending",
     "more",
-    "energy",
+    "new",
+    "also",
+    "it",
+    "is",
+    "has",
+    "had",
+    "were",
+    "with",
+    "an",
+    "at",
+    "as",
+    "its",
+    "their",
+    "they",
+    "he",
+    "she",
+    "not",
+    "been",
+    "after",
+    "about",
+    "into",
+    "than",
+    "some",
+    "last",
+    "two",
+    "three",
+    "first",
+    "people",
+    "city",
+    "state",
+    "public",
+    "group",
+    "plan",
+    "statement",
+    "Tuesday",
+    "Friday",
 ];
+/// What stories are about: picked by a Zipf-like law (the first words are common, the last
+/// rare), before the made-up names that make the long tail of a real news vocabulary.
+const TOPICS: &[&str] = &[
+    "government",
+    "election",
+    "budget",
+    "police",
+    "court",
+    "health",
+    "school",
+    "housing",
+    "energy",
+    "climate",
+    "economy",
+    "market",
+    "inflation",
+    "trade",
+    "security",
+    "transport",
+    "hospital",
+    "workers",
+    "union",
+    "strike",
+    "protest",
+    "minister",
+    "parliament",
+    "senate",
+    "mayor",
+    "council",
+    "taxes",
+    "funding",
+    "contract",
+    "company",
+    "profits",
+    "shares",
+    "investors",
+    "bank",
+    "interest",
+    "rates",
+    "mortgage",
+    "rent",
+    "prices",
+    "wages",
+    "jobs",
+    "unemployment",
+    "factory",
+    "port",
+    "shipping",
+    "airport",
+    "railway",
+    "bridge",
+    "highway",
+    "traffic",
+    "weather",
+    "storm",
+    "flood",
+    "drought",
+    "wildfire",
+    "earthquake",
+    "heatwave",
+    "rainfall",
+    "harvest",
+    "farmers",
+    "fishing",
+    "water",
+    "pollution",
+    "emissions",
+    "solar",
+    "wind",
+    "nuclear",
+    "coal",
+    "gas",
+    "oil",
+    "pipeline",
+    "electricity",
+    "grid",
+    "battery",
+    "vehicles",
+    "technology",
+    "software",
+    "privacy",
+    "cyber",
+    "hackers",
+    "satellite",
+    "research",
+    "scientists",
+    "university",
+    "students",
+    "teachers",
+    "exams",
+    "children",
+    "parents",
+    "families",
+    "patients",
+    "doctors",
+    "nurses",
+    "vaccine",
+    "virus",
+    "outbreak",
+    "clinic",
+    "pharmacy",
+    "insurance",
+    "pensions",
+    "retirees",
+    "veterans",
+    "military",
+    "troops",
+    "border",
+    "migrants",
+    "refugees",
+    "asylum",
+    "treaty",
+    "summit",
+    "diplomats",
+    "embassy",
+    "sanctions",
+    "tariffs",
+    "exports",
+    "imports",
+    "currency",
+    "deficit",
+    "debt",
+    "bonds",
+    "audit",
+    "fraud",
+    "corruption",
+    "bribery",
+    "trial",
+    "verdict",
+    "judge",
+    "jury",
+    "lawsuit",
+    "appeal",
+    "prison",
+    "arrest",
+    "suspect",
+    "victims",
+    "witness",
+    "detectives",
+    "robbery",
+    "shooting",
+    "crash",
+    "fire",
+    "rescue",
+    "ambulance",
+    "firefighters",
+    "volunteers",
+    "charity",
+    "donations",
+    "festival",
+    "concert",
+    "museum",
+    "theatre",
+    "film",
+    "music",
+    "artists",
+    "album",
+    "award",
+    "television",
+    "streaming",
+    "sports",
+    "stadium",
+    "tournament",
+    "league",
+    "coach",
+    "players",
+    "season",
+    "championship",
+    "tourism",
+    "hotels",
+    "restaurants",
+    "retail",
+    "shoppers",
+    "consumers",
+    "groceries",
+    "supermarket",
+    "startup",
+    "merger",
+    "acquisition",
+    "layoffs",
+    "hiring",
+    "productivity",
+    "regulators",
+    "legislation",
+    "reform",
+    "referendum",
+    "ballot",
+    "campaign",
+    "candidates",
+    "polls",
+    "turnout",
+    "coalition",
+    "opposition",
+    "scandal",
+    "resignation",
+    "inquiry",
+    "report",
+    "survey",
+    "census",
+    "population",
+    "neighbourhood",
+    "infrastructure",
+    "construction",
+    "developers",
+    "zoning",
+    "landlords",
+    "tenants",
+    "homelessness",
+    "shelter",
+    "poverty",
+    "welfare",
+    "subsidies",
+    "grants",
+    "innovation",
+    "exhibition",
+    "archaeologists",
+    "discovery",
+    "telescope",
+    "astronauts",
+    "launch",
+    "ocean",
+    "coral",
+    "wildlife",
+    "forest",
+    "glacier",
+    "volcano",
+    "tsunami",
+    "evacuation",
+    "curfew",
+];
+
+/// How many made-up names (people, towns, firms) the vocabulary ends with.
+const MADE_UP_NAMES: usize = 20_000;
+
+/// The vocabulary stories are written with, most frequent first: topics, then thousands of
+/// made-up names built from syllables (with the places among them), each in a small share of
+/// the articles.
+fn vocabulary() -> &'static [String] {
+    static VOCABULARY: LazyLock<Vec<String>> = LazyLock::new(|| {
+        const ONSETS: [&str; 20] = [
+            "b", "br", "c", "ch", "d", "f", "g", "gr", "h", "k", "l", "m", "n", "p", "r", "s",
+            "st", "t", "v", "z",
+        ];
+        const VOWELS: [&str; 6] = ["a", "e", "i", "o", "u", "ai"];
+        const CODAS: [&str; 6] = ["", "n", "r", "l", "s", "nd"];
+        const SYLLABLES: usize = ONSETS.len() * VOWELS.len() * CODAS.len();
+        let syllable = |i: usize| {
+            let onset = ONSETS[i % ONSETS.len()];
+            let vowel = VOWELS[i / ONSETS.len() % VOWELS.len()];
+            let coda = CODAS[i / (ONSETS.len() * VOWELS.len()) % CODAS.len()];
+            format!("{onset}{vowel}{coda}")
+        };
+        let names = (0..MADE_UP_NAMES).map(|n| {
+            // A stride coprime with the number of pairs visits them in a scattered order.
+            let pair = n * 7_919 % (SYLLABLES * SYLLABLES);
+            let ending = ["o", "a", "er", "", "is", "son"][n % 6];
+            capitalized(&format!(
+                "{}{}{ending}",
+                syllable(pair / SYLLABLES),
+                syllable(pair % SYLLABLES)
+            ))
+        });
+        // Places come after the first thousand names: in a few percent of the articles each.
+        let mut words: Vec<String> = TOPICS.iter().map(|word| (*word).to_owned()).collect();
+        words.extend(names);
+        let places = PLACES.iter().map(|place| (*place).to_owned());
+        words.splice(TOPICS.len() + 1_000..TOPICS.len() + 1_000, places);
+        words
+    });
+    &VOCABULARY
+}
+
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
+/// An element of `list`, the first ones far more often than the last: rank `r` comes with a
+/// weight of `1 / (r + 200)` (a Zipf-Mandelbrot law, as word frequencies in real text follow),
+/// so that the commonest topic is in about one article in seven and a rare name in one in 700.
+fn zipf_pick<'a, T>(rng: &mut impl Rng, list: &'a [T]) -> Option<&'a T> {
+    const OFFSET: f64 = 200.0;
+    // The inverse of the law's cumulative distribution, applied to a uniform draw.
+    let spread = (list.len() as f64 + OFFSET) / (1.0 + OFFSET);
+    let rank = (1.0 + OFFSET) * spread.powf(rng.random::<f64>()) - OFFSET;
+    list.get((rank as usize).saturating_sub(1))
+}
 
 pub fn headline(rng: &mut impl Rng) -> String {
     let pick = |rng: &mut _, list: &[&'static str]| *list.choose(rng).unwrap_or(&"");
@@ -193,13 +567,19 @@ pub fn headline(rng: &mut impl Rng) -> String {
     let verb = pick(rng, VERBS);
     let object = pick(rng, OBJECTS);
     let tail = pick(rng, TAILS);
-    format!("{subject} {verb} {object} {tail}")
-        .trim_end()
-        .to_owned()
+    let headline = if rng.random_bool(0.4) {
+        let place = pick(rng, PLACES);
+        format!("{subject} in {place} {verb} {object} {tail}")
+    } else {
+        format!("{subject} {verb} {object} {tail}")
+    };
+    headline.trim_end().to_owned()
 }
 
-/// Paragraphs of HTML, `words` words long in all.
+/// Paragraphs of HTML, `words` words long in all: about half of the words are the common
+/// ones every story has, the rest come from the Zipf-distributed vocabulary.
 pub fn body_html(rng: &mut impl Rng, words: usize) -> String {
+    let vocabulary = vocabulary();
     let mut html = String::with_capacity(words * 8);
     let mut written = 0;
     while written < words {
@@ -211,13 +591,13 @@ pub fn body_html(rng: &mut impl Rng, words: usize) -> String {
                 html.push(' ');
             }
             for w in 0..length {
-                let word = *WORDS.choose(rng).unwrap_or(&"news");
+                let word = if rng.random_bool(0.5) {
+                    FUNCTION_WORDS.choose(rng).copied().unwrap_or("news")
+                } else {
+                    zipf_pick(rng, vocabulary).map_or("news", String::as_str)
+                };
                 if w == 0 {
-                    let mut chars = word.chars();
-                    if let Some(first) = chars.next() {
-                        html.extend(first.to_uppercase());
-                        html.push_str(chars.as_str());
-                    }
+                    html.push_str(&capitalized(word));
                 } else {
                     html.push(' ');
                     html.push_str(word);

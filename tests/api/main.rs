@@ -14,6 +14,7 @@ mod categories;
 mod cli;
 mod comments;
 mod conventions;
+mod search;
 mod service;
 mod users;
 mod views;

@@ -1,0 +1,204 @@
+//! Everything search asks of SQLite's FTS5, and the only place that speaks it: the
+//! `articles_fts` index (created, filled and kept in step by triggers in
+//! `migrations/2026-11-25-000004_search`), its query syntax, bm25 ranking and snippets.
+//! Another backend would replace this file (PostgreSQL: `tsvector`, `ts_rank`,
+//! `ts_headline`). What a reader typed reaches SQL only as a bound value.
+
+use chrono::NaiveDateTime;
+use diesel::dsl::sql;
+use diesel::expression::BoxableExpression;
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Bool, Integer, Text, Timestamp};
+use diesel::sqlite::Sqlite;
+use std::collections::HashMap;
+
+use super::model::SearchTerms;
+use crate::articles::model::ArticleStatus;
+use crate::db::Conn;
+use crate::db::schema::articles;
+
+/// Where a match starts and ends in a snippet as FTS5 returns it: private-use characters,
+/// which `model::highlighted_html` turns into `<mark>` tags after escaping the text.
+pub const MATCH_START: char = '\u{E000}';
+pub const MATCH_END: char = '\u{E001}';
+/// Words in a snippet, at most.
+const SNIPPET_WORDS: i32 = 24;
+
+/// The terms in FTS5 query syntax: every word a quoted string, so that nothing typed is an
+/// operator or a column name; all of them must match (juxtaposed strings are an AND); the
+/// last one with `*` when it matches as a prefix. No words make the empty string `""`,
+/// which matches nothing.
+pub fn match_expression(terms: &SearchTerms) -> String {
+    if terms.words().is_empty() {
+        return "\"\"".to_owned();
+    }
+    let last = terms.words().len() - 1;
+    terms
+        .words()
+        .iter()
+        .enumerate()
+        .map(|(i, word)| {
+            // Words are letters and digits only, but a quote inside a string would be doubled.
+            let quoted = format!("\"{}\"", word.replace('"', "\"\""));
+            if i == last && terms.last_is_prefix() {
+                quoted + "*"
+            } else {
+                quoted
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// "The article matches the terms", as a filter of any query on `articles`.
+pub fn matching(
+    terms: &SearchTerms,
+) -> Box<dyn BoxableExpression<articles::table, Sqlite, SqlType = Bool>> {
+    Box::new(
+        sql::<Bool>("articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ")
+            .bind::<Text, _>(match_expression(terms))
+            .sql(")"),
+    )
+}
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+/// The ids of the articles the public may see at `now` (in the categories, when given) that
+/// match the terms, best first by bm25 (a match in the title weighs ten times one in the
+/// text, one in the excerpt three times), then the most recently published. When more than
+/// `limit` match, the `limit` most recent (highest ids) are ranked.
+pub fn ranked_matches(
+    conn: &mut Conn,
+    terms: &SearchTerms,
+    now: NaiveDateTime,
+    category_ids: Option<&[i64]>,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    // The index drives the join (CROSS JOIN keeps that order) in rowid order, newest first,
+    // so that a broad query stops after `limit` matches. Visibility comes from a small
+    // covering index rather than from the article rows, whose status and date sit behind
+    // the long content columns. The visibility rule is `articles::queries::is_public`.
+    let mut query = diesel::sql_query(
+        "WITH matches AS MATERIALIZED ( \
+             SELECT articles_fts.rowid AS id, \
+                    bm25(articles_fts, 10.0, 3.0, 1.0) AS score, \
+                    articles.published_at AS published_at \
+             FROM articles_fts \
+             CROSS JOIN articles INDEXED BY articles_search_visibility \
+                 ON articles.id = articles_fts.rowid \
+             WHERE articles_fts MATCH ? AND articles.status = ? AND articles.published_at <= ?",
+    )
+    .into_boxed::<Sqlite>()
+    .bind::<Text, _>(match_expression(terms))
+    .bind::<Text, _>(ArticleStatus::Published)
+    .bind::<Timestamp, _>(now);
+    if let Some(ids) = category_ids {
+        query = query
+            .sql(" AND articles.category_id IN (SELECT value FROM json_each(?))")
+            .bind::<Text, _>(json_array(ids));
+    }
+    let ranked: Vec<Id> = query
+        .sql(
+            " ORDER BY articles_fts.rowid DESC LIMIT ?) \
+             SELECT id FROM matches ORDER BY score, published_at DESC, id DESC",
+        )
+        .bind::<BigInt, _>(limit)
+        .load(conn)?;
+    Ok(ranked.into_iter().map(|row| row.id).collect())
+}
+
+#[derive(QueryableByName)]
+struct Snippet {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    snippet: String,
+}
+
+/// A snippet of each of these matching articles, by id: a passage of the column that
+/// matches best, matches between [`MATCH_START`] and [`MATCH_END`], `…` where it was cut.
+pub fn snippets(
+    conn: &mut Conn,
+    terms: &SearchTerms,
+    ids: &[i64],
+) -> QueryResult<HashMap<i64, String>> {
+    let (Some(&first), Some(&last)) = (ids.iter().min(), ids.iter().max()) else {
+        return Ok(HashMap::new());
+    };
+    // One pass over the range of ids, not one query per id: each query would expand a
+    // prefix again. `+rowid` keeps the id list from being used as one lookup per id.
+    let rows: Vec<Snippet> = diesel::sql_query(
+        "SELECT rowid AS id, snippet(articles_fts, -1, ?, ?, '…', ?) AS snippet \
+         FROM articles_fts \
+         WHERE articles_fts MATCH ? AND rowid BETWEEN ? AND ? \
+             AND +rowid IN (SELECT value FROM json_each(?))",
+    )
+    .bind::<Text, _>(MATCH_START.to_string())
+    .bind::<Text, _>(MATCH_END.to_string())
+    .bind::<Integer, _>(SNIPPET_WORDS)
+    .bind::<Text, _>(match_expression(terms))
+    .bind::<BigInt, _>(first)
+    .bind::<BigInt, _>(last)
+    .bind::<Text, _>(json_array(ids))
+    .load(conn)?;
+    Ok(rows.into_iter().map(|row| (row.id, row.snippet)).collect())
+}
+
+#[derive(QueryableByName)]
+struct Version {
+    #[diesel(sql_type = BigInt)]
+    version: i64,
+}
+
+/// The search version: triggers move it whenever what a search can find changes.
+pub fn version(conn: &mut Conn) -> QueryResult<i64> {
+    diesel::sql_query("SELECT version FROM search_version")
+        .get_result::<Version>(conn)
+        .map(|row| row.version)
+}
+
+fn json_array(ids: &[i64]) -> String {
+    let items: Vec<String> = ids.iter().map(i64::to_string).collect();
+    format!("[{}]", items.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expression(text: &str) -> String {
+        SearchTerms::parse("q", text)
+            .map(|terms| match_expression(&terms))
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn every_word_is_quoted_and_the_last_is_a_prefix() {
+        assert_eq!(expression("Montere"), "\"Montere\"*");
+        assert_eq!(expression("port expansion"), "\"port\" \"expansion\"*");
+        assert_eq!(expression("port e"), "\"port\" \"e\"");
+    }
+
+    #[test]
+    fn a_query_without_words_is_the_empty_string() {
+        assert_eq!(expression("🦘 ∑"), "\"\"");
+    }
+
+    #[test]
+    fn operators_and_syntax_are_only_separators() {
+        assert_eq!(
+            expression("title: \"a\" OR NEAR(b c) -d ^ef*"),
+            "\"title\" \"a\" \"OR\" \"NEAR\" \"b\" \"c\" \"d\" \"ef\"*"
+        );
+    }
+
+    #[test]
+    fn ids_travel_as_a_json_array() {
+        assert_eq!(json_array(&[3, 1, 2]), "[3,1,2]");
+        assert_eq!(json_array(&[]), "[]");
+    }
+}

@@ -1,0 +1,69 @@
+//! `/search`: the site's search box. Public articles ranked by relevance, with snippets.
+
+use actix_web::http::Method;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::cache::SearchCache;
+use super::model::{SearchParams, SearchResult, SearchTerms};
+use super::queries;
+use crate::app::AppState;
+use crate::error::{ApiError, FieldError};
+use crate::http::{Page, PageQuery, Paginated, Query, pagination, resource};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Every worker configures its own app, so each keeps its own cache and lock.
+    cfg.app_data(web::Data::new(SearchCache::default()))
+        .service(resource("/search", vec![(Method::GET, web::to(search))]));
+}
+
+/// Search published articles, best match first.
+///
+/// A match in the title weighs more than one in the excerpt, which weighs more than one in
+/// the text. Made for a search box that asks on every keystroke: the last word also matches
+/// as the start of a word (`Montere` finds Monterey), and case and accents are ignored
+/// (`zurich` finds Zürich). A query that matches more than 1,000 articles is ranked among
+/// the 1,000 most recent of them, and `total` is then 1,000. Each result is an article
+/// summary with a `snippet` of HTML whose matches are in `<mark>` tags.
+#[utoipa::path(
+    get, path = "/api/v1/search", tag = "search",
+    params(SearchParams, PageQuery),
+    security(()),
+    responses(
+        (status = 200, description = "A page of results, best first", body = Paginated<SearchResult>),
+    )
+)]
+pub async fn search(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    cache: web::Data<SearchCache>,
+    params: Query<SearchParams>,
+    page: Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let params = params.into_inner();
+    let (terms, page) = validated(params.q.as_deref(), page.into_inner())?;
+    let (results, total) = state
+        .db
+        .read(move |conn| {
+            let category = params.category.as_deref();
+            queries::search(conn, &cache, &terms, category, page)
+        })
+        .await?;
+    Ok(pagination::respond(&req, page, total, results))
+}
+
+/// The query and the page, with every invalid parameter reported at once.
+fn validated(q: Option<&str>, page: PageQuery) -> Result<(SearchTerms, Page), ApiError> {
+    let terms = match q {
+        Some(text) => SearchTerms::parse("q", text),
+        None => Err(FieldError::new("q", "is required")),
+    };
+    match (terms, Page::try_from(page)) {
+        (Ok(terms), Ok(page)) => Ok((terms, page)),
+        (Err(error), Err(ApiError::Validation(mut errors))) => {
+            errors.insert(0, error);
+            Err(ApiError::Validation(errors))
+        }
+        (Err(error), _) => Err(ApiError::Validation(vec![error])),
+        (Ok(_), Err(error)) => Err(error),
+    }
+}
