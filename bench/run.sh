@@ -5,7 +5,7 @@
 # SQLite query plans of the list and search queries.
 #
 #   bash bench/run.sh                      # 100,000 articles, 10 s per endpoint
-#   ARTICLES=20000 DURATION=5s bash bench/run.sh
+#   ARTICLES=20000 DURATION=5s VIEWS_DURATION=10s bash bench/run.sh
 #
 # Needs wrk (installed with apt-get when missing and allowed) and python3.
 set -euo pipefail
@@ -169,6 +169,11 @@ for kind in repeated distinct; do
     printf 'search summary, %s queries: worst p50 %s ms, worst p99 %s ms (target: p50 < 5 ms, p99 < 25 ms)\n' \
         "$kind" "${worst[$kind p50]}" "${worst[$kind p99]}"
 done
+
+# ---- views ------------------------------------------------------------------------------
+# Ingest for VIEWS_DURATION (30 s by default) and the popular list with and without it.
+source "$ROOT/bench/views.sh"
+bench_views
 
 echo
 echo "== query plans (the shapes of the SQL the list and search endpoints run; none may SCAN articles)"
