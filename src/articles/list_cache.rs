@@ -15,21 +15,16 @@ pub enum Remembered {
     Anchor(NaiveDateTime, i64),
 }
 
-/// A fact, and when the next scheduled article becomes public (the fact is stale from then).
-type Entry = (Option<NaiveDateTime>, Remembered);
-
+/// Facts, each with when the next scheduled article becomes public (stale from then).
 #[derive(Debug, Default)]
 pub struct ListCache {
-    memo: Memo<String, Entry>,
+    memo: Memo<String, (Option<NaiveDateTime>, Remembered)>,
 }
 
 impl ListCache {
     /// What is remembered under `key`, if nothing changed since it was found.
     pub fn get(&self, key: &str, generation: u64, now: NaiveDateTime) -> Option<Remembered> {
-        self.memo
-            .get(&key.to_owned(), generation)
-            .filter(|(valid_until, _)| valid_until.is_none_or(|until| now < until))
-            .map(|(_, value)| value)
+        self.memo.get_until(&key.to_owned(), generation, now)
     }
 
     /// Remembers a value found at `generation`, until `valid_until` at the latest.
@@ -40,7 +35,7 @@ impl ListCache {
         valid_until: Option<NaiveDateTime>,
         value: Remembered,
     ) {
-        self.memo.put(key, generation, (valid_until, value));
+        self.memo.put_until(key, generation, valid_until, value);
     }
 }
 

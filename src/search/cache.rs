@@ -4,8 +4,8 @@
 //! first letters and popular words over and over; ranking them again costs milliseconds.
 
 use chrono::NaiveDateTime;
-use std::collections::HashMap;
-use std::sync::Mutex;
+
+use crate::db::memo::Memo;
 
 /// How many pages are kept (a page is a few kilobytes of snippets); more are forgotten all
 /// at once.
@@ -30,28 +30,24 @@ pub struct FoundPage {
     pub total: i64,
 }
 
+/// Pages, each with when the next scheduled article becomes public (stale from then).
 #[derive(Debug)]
-struct Entry {
-    version: i64,
-    /// When the next scheduled article becomes public; the page is stale from then.
-    valid_until: Option<NaiveDateTime>,
-    page: FoundPage,
+pub struct SearchCache {
+    memo: Memo<PageKey, (Option<NaiveDateTime>, FoundPage)>,
 }
 
-#[derive(Debug, Default)]
-pub struct SearchCache {
-    pages: Mutex<HashMap<PageKey, Entry>>,
+impl Default for SearchCache {
+    fn default() -> Self {
+        Self {
+            memo: Memo::with_capacity(MAX_PAGES),
+        }
+    }
 }
 
 impl SearchCache {
     /// The page remembered under `key`, if it was found at `version` and is still current.
     pub fn get(&self, key: &PageKey, version: i64, now: NaiveDateTime) -> Option<FoundPage> {
-        let pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        pages
-            .get(key)
-            .filter(|entry| entry.version == version)
-            .filter(|entry| entry.valid_until.is_none_or(|until| now < until))
-            .map(|entry| entry.page.clone())
+        self.memo.get_until(key, generation(version), now)
     }
 
     /// Remembers a page found at `version` (read before the queries that found it, so that a
@@ -63,19 +59,14 @@ impl SearchCache {
         valid_until: Option<NaiveDateTime>,
         page: FoundPage,
     ) {
-        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
-        if pages.len() >= MAX_PAGES {
-            pages.clear();
-        }
-        pages.insert(
-            key,
-            Entry {
-                version,
-                valid_until,
-                page,
-            },
-        );
+        self.memo
+            .put_until(key, generation(version), valid_until, page);
     }
+}
+
+/// The search version as a memo generation: versions only count up from zero.
+fn generation(version: i64) -> u64 {
+    u64::try_from(version).unwrap_or_default()
 }
 
 #[cfg(test)]
