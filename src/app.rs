@@ -23,6 +23,7 @@ use crate::http::problems::{framework_errors_as_problems, no_route, path_error};
 use crate::http::rate_limit::KeyedLimiter;
 use crate::http::request_id::{REQUEST_ID, request_id};
 use crate::openapi::ApiDoc;
+use crate::search::cache::SearchCache;
 use crate::views::buffer::ViewBuffer;
 use crate::views::model::{PopularArticle, PopularBy, Window};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -38,6 +39,7 @@ pub struct AppState {
     /// When each article viewed lately became public (`None`: it is not).
     pub view_gate: Memo<i64, Option<NaiveDateTime>>,
     pub popular: Memo<(PopularBy, Window, i64, NaiveDate), Vec<PopularArticle>>,
+    pub search: SearchCache,
     pub config: Config,
 }
 
@@ -52,6 +54,7 @@ impl AppState {
             views: ViewBuffer::default(),
             view_gate: Memo::default(),
             popular: Memo::default(),
+            search: SearchCache::default(),
             config,
         }
     }

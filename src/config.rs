@@ -26,6 +26,8 @@ pub struct Config {
     pub rate_limit_comments_per_minute: u32,
     pub trust_forwarded_for: bool,
     pub view_flush_interval_ms: u64,
+    /// How many of a search's newest matches are ranked by relevance.
+    pub search_ranked_matches: i64,
 }
 
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
@@ -82,6 +84,7 @@ impl Config {
             rate_limit_comments_per_minute: positive(&lookup, "RATE_LIMIT_COMMENTS_PER_MINUTE", 5)?,
             trust_forwarded_for: flag(&lookup, "TRUST_FORWARDED_FOR")?,
             view_flush_interval_ms: positive(&lookup, "VIEW_FLUSH_INTERVAL_MS", 1000)?,
+            search_ranked_matches: positive(&lookup, "SEARCH_RANKED_MATCHES", 1000)?,
         })
     }
 

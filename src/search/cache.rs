@@ -1,22 +1,43 @@
-//! Pages of search results, remembered while what a search can find stays the same: until
-//! the database's search version moves (an article is written, deleted, or changes text,
+//! Search results, remembered while what a search can find stays the same: until the
+//! database's search version moves (an article is written, deleted, or changes text,
 //! status, date or category) or a scheduled article comes due. A search box sends the same
-//! first letters and popular words over and over; ranking them again costs milliseconds.
+//! first letters and popular words over and over, from every reader; ranking them again
+//! costs milliseconds. One cache serves every worker.
 
 use chrono::NaiveDateTime;
+use std::sync::Arc;
 
 use crate::db::memo::Memo;
 
-/// How many pages are kept (a page is a few kilobytes of snippets); more are forgotten all
-/// at once.
-const MAX_PAGES: usize = 4_096;
+/// How many searches' matches are kept (a few kilobytes each: up to
+/// `SEARCH_RANKED_MATCHES` ids); more are forgotten all at once.
+const MAX_SEARCHES: usize = 4_096;
+/// How many pages of results are kept (a few kilobytes of snippets each).
+const MAX_PAGES: usize = 16_384;
+
+/// What a search's matches depend on, besides the version.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Sought {
+    /// The query as the index reads it.
+    pub expression: String,
+    pub category_ids: Option<Vec<i64>>,
+}
+
+/// The public matches of a search.
+#[derive(Debug)]
+pub struct Matches {
+    /// The newest ones, best first.
+    pub ranked: Vec<i64>,
+    /// The lowest id in `ranked`: older matches follow, newest first.
+    pub oldest_ranked: Option<i64>,
+    /// How many there are in all.
+    pub total: i64,
+}
 
 /// What a page of results depends on, besides the version.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PageKey {
-    /// The query as the index reads it.
-    pub expression: String,
-    pub category_ids: Option<Vec<i64>>,
+    pub sought: Sought,
     pub page: i64,
     pub per_page: i64,
 }
@@ -30,36 +51,52 @@ pub struct FoundPage {
     pub total: i64,
 }
 
-/// Pages, each with when the next scheduled article becomes public (stale from then).
+/// Matches and pages, each with when the next scheduled article becomes public (stale from
+/// then). Entries are put with the version read before the queries that found them, so
+/// that a write racing them makes the entry stale rather than wrong.
 #[derive(Debug)]
 pub struct SearchCache {
-    memo: Memo<PageKey, (Option<NaiveDateTime>, FoundPage)>,
+    matches: Memo<Sought, (Option<NaiveDateTime>, Arc<Matches>)>,
+    pages: Memo<PageKey, (Option<NaiveDateTime>, FoundPage)>,
 }
 
 impl Default for SearchCache {
     fn default() -> Self {
         Self {
-            memo: Memo::with_capacity(MAX_PAGES),
+            matches: Memo::with_capacity(MAX_SEARCHES),
+            pages: Memo::with_capacity(MAX_PAGES),
         }
     }
 }
 
 impl SearchCache {
-    /// The page remembered under `key`, if it was found at `version` and is still current.
-    pub fn get(&self, key: &PageKey, version: i64, now: NaiveDateTime) -> Option<FoundPage> {
-        self.memo.get_until(key, generation(version), now)
+    pub fn matches(&self, key: &Sought, version: i64, now: NaiveDateTime) -> Option<Arc<Matches>> {
+        self.matches.get_until(key, generation(version), now)
     }
 
-    /// Remembers a page found at `version` (read before the queries that found it, so that a
-    /// write racing them makes the entry stale rather than wrong).
-    pub fn put(
+    pub fn put_matches(
+        &self,
+        key: Sought,
+        version: i64,
+        valid_until: Option<NaiveDateTime>,
+        matches: Arc<Matches>,
+    ) {
+        self.matches
+            .put_until(key, generation(version), valid_until, matches);
+    }
+
+    pub fn page(&self, key: &PageKey, version: i64, now: NaiveDateTime) -> Option<FoundPage> {
+        self.pages.get_until(key, generation(version), now)
+    }
+
+    pub fn put_page(
         &self,
         key: PageKey,
         version: i64,
         valid_until: Option<NaiveDateTime>,
         page: FoundPage,
     ) {
-        self.memo
+        self.pages
             .put_until(key, generation(version), valid_until, page);
     }
 }
@@ -79,8 +116,10 @@ mod tests {
         let cache = SearchCache::default();
         let now = crate::http::time::now();
         let key = PageKey {
-            expression: "\"port\"*".to_owned(),
-            category_ids: None,
+            sought: Sought {
+                expression: "\"port\"*".to_owned(),
+                category_ids: None,
+            },
             page: 1,
             per_page: 20,
         };
@@ -88,11 +127,11 @@ mod tests {
             hits: vec![(7, "<mark>port</mark>".to_owned())],
             total: 1,
         };
-        cache.put(key.clone(), 3, Some(now + Duration::seconds(10)), page);
-        assert_eq!(cache.get(&key, 3, now).map(|p| p.total), Some(1));
-        assert!(cache.get(&key, 4, now).is_none());
-        assert!(cache.get(&key, 3, now + Duration::seconds(10)).is_none());
+        cache.put_page(key.clone(), 3, Some(now + Duration::seconds(10)), page);
+        assert_eq!(cache.page(&key, 3, now).map(|p| p.total), Some(1));
+        assert!(cache.page(&key, 4, now).is_none());
+        assert!(cache.page(&key, 3, now + Duration::seconds(10)).is_none());
         let other = PageKey { page: 2, ..key };
-        assert!(cache.get(&other, 3, now).is_none());
+        assert!(cache.page(&other, 3, now).is_none());
     }
 }

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
+use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
 use diesel::sql_types::{BigInt, Bool, Integer, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 use std::collections::HashMap;
@@ -24,16 +25,19 @@ pub const MATCH_END: char = '\u{E001}';
 /// Words in a snippet, at most.
 const SNIPPET_WORDS: i32 = 24;
 
+/// The columns a reader's words are looked for in: not `status`.
+const TEXT_COLUMNS: &str = "{title excerpt content_text}";
+
 /// The terms in FTS5 query syntax: every word a quoted string, so that nothing typed is an
-/// operator or a column name; all of them must match (juxtaposed strings are an AND); the
-/// last one with `*` when it matches as a prefix. No words make the empty string `""`,
-/// which matches nothing.
+/// operator or a column name; all of them must match (juxtaposed strings are an AND) in the
+/// text columns; the last one with `*` when it matches as a prefix. No words make the
+/// empty string `""`, which matches nothing.
 pub fn match_expression(terms: &SearchTerms) -> String {
     if terms.words().is_empty() {
         return "\"\"".to_owned();
     }
     let last = terms.words().len() - 1;
-    terms
+    let quoted = terms
         .words()
         .iter()
         .enumerate()
@@ -46,8 +50,8 @@ pub fn match_expression(terms: &SearchTerms) -> String {
                 quoted
             }
         })
-        .collect::<Vec<_>>()
-        .join(" ")
+        .collect::<Vec<_>>();
+    format!("{TEXT_COLUMNS} : ({})", quoted.join(" "))
 }
 
 /// "The article matches the terms", as a filter of any query on `articles`.
@@ -67,41 +71,59 @@ struct Id {
     id: i64,
 }
 
-/// The ids of the articles the public may see at `now` (in the categories, when given) that
-/// match the terms, best first by bm25 (a match in the title weighs ten times one in the
-/// text, one in the excerpt three times), then the most recently published. When more than
-/// `limit` match, the `limit` most recent (highest ids) are ranked.
-pub fn ranked_matches(
-    conn: &mut Conn,
-    terms: &SearchTerms,
-    now: NaiveDateTime,
-    category_ids: Option<&[i64]>,
-    limit: i64,
-) -> QueryResult<Vec<i64>> {
-    // The index drives the join (CROSS JOIN keeps that order) in rowid order, newest first,
-    // so that a broad query stops after `limit` matches. Visibility comes from a small
-    // covering index rather than from the article rows, whose status and date sit behind
-    // the long content columns. The visibility rule is `articles::queries::is_public`.
-    let mut query = diesel::sql_query(
-        "WITH matches AS MATERIALIZED ( \
-             SELECT articles_fts.rowid AS id, \
-                    bm25(articles_fts, 10.0, 3.0, 1.0) AS score, \
-                    articles.published_at AS published_at \
-             FROM articles_fts \
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    count: i64,
+}
+
+/// Where to look: the terms, the instant that decides what is public, and the categories
+/// (with their descendants) when the search is limited to some.
+pub struct Scope<'a> {
+    pub terms: &'a SearchTerms,
+    pub now: NaiveDateTime,
+    pub category_ids: Option<&'a [i64]>,
+}
+
+impl Scope<'_> {
+    /// `head` (a SELECT list, maybe after a WITH) over the matches the public may see, for
+    /// the caller to finish with more conditions, an order and a limit.
+    ///
+    /// The index drives the join (CROSS JOIN keeps that order), so a query ordered by rowid
+    /// stops after its limit. Visibility and category come from a small covering index
+    /// rather than from the article rows, whose status and date sit behind the long content
+    /// columns. The visibility rule is `articles::queries::is_public`.
+    fn public_matches(&self, head: &str) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
+        let query = diesel::sql_query(format!(
+            "{head} FROM articles_fts \
              CROSS JOIN articles INDEXED BY articles_search_visibility \
                  ON articles.id = articles_fts.rowid \
-             WHERE articles_fts MATCH ? AND articles.status = ? AND articles.published_at <= ?",
-    )
-    .into_boxed::<Sqlite>()
-    .bind::<Text, _>(match_expression(terms))
-    .bind::<Text, _>(ArticleStatus::Published)
-    .bind::<Timestamp, _>(now);
-    if let Some(ids) = category_ids {
-        query = query
-            .sql(" AND articles.category_id IN (SELECT value FROM json_each(?))")
-            .bind::<Text, _>(json_array(ids));
+             WHERE articles_fts MATCH ? AND articles.status = ? AND articles.published_at <= ?"
+        ))
+        .into_boxed::<Sqlite>()
+        .bind::<Text, _>(match_expression(self.terms))
+        .bind::<Text, _>(ArticleStatus::Published)
+        .bind::<Timestamp, _>(self.now);
+        match self.category_ids {
+            None => query,
+            Some(ids) => query
+                .sql(" AND articles.category_id IN (SELECT value FROM json_each(?))")
+                .bind::<Text, _>(json_array(ids)),
+        }
     }
-    let ranked: Vec<Id> = query
+}
+
+/// The ids of the `limit` newest public matches (by id, that is by creation), best first
+/// by bm25 (a match in the title weighs ten times one in the text, one in the excerpt three
+/// times), then the most recently published.
+pub fn ranked_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult<Vec<i64>> {
+    let ranked: Vec<Id> = scope
+        .public_matches(
+            "WITH matches AS MATERIALIZED ( \
+                 SELECT articles_fts.rowid AS id, \
+                        bm25(articles_fts, 10.0, 3.0, 1.0, 0.0) AS score, \
+                        articles.published_at AS published_at",
+        )
         .sql(
             " ORDER BY articles_fts.rowid DESC LIMIT ?) \
              SELECT id FROM matches ORDER BY score, published_at DESC, id DESC",
@@ -109,6 +131,70 @@ pub fn ranked_matches(
         .bind::<BigInt, _>(limit)
         .load(conn)?;
     Ok(ranked.into_iter().map(|row| row.id).collect())
+}
+
+/// How many public matches there are.
+pub fn count_matches(conn: &mut Conn, scope: &Scope) -> QueryResult<i64> {
+    if scope.category_ids.is_some() {
+        let row: Count = scope
+            .public_matches("SELECT count(*) AS count")
+            .get_result(conn)?;
+        return Ok(row.count);
+    }
+    // Without a category the index alone counts, reading no article row: every match, less
+    // those whose status is not `published` (few), less the scheduled ones. A hundred
+    // thousand matches take a few milliseconds this way, and tens with a lookup per match.
+    let expression = match_expression(scope.terms);
+    let hidden: Vec<String> = ArticleStatus::ALL
+        .iter()
+        .filter(|&&status| status != ArticleStatus::Published)
+        .map(|status| format!("\"{}\"", status.as_str()))
+        .collect();
+    let mut index_count = |expression: String| {
+        diesel::sql_query("SELECT count(*) AS count FROM articles_fts WHERE articles_fts MATCH ?")
+            .bind::<Text, _>(expression)
+            .get_result::<Count>(conn)
+            .map(|row| row.count)
+    };
+    let all = index_count(expression.clone())?;
+    let unpublished = index_count(format!(
+        "{expression} AND status : ({})",
+        hidden.join(" OR ")
+    ))?;
+    // Scheduled articles are the latest written: the lookups start at the oldest of them.
+    let scheduled: Count = diesel::sql_query(
+        "SELECT count(*) AS count FROM articles_fts \
+         CROSS JOIN articles INDEXED BY articles_search_visibility \
+             ON articles.id = articles_fts.rowid \
+         WHERE articles_fts MATCH ? AND articles.status = ? AND articles.published_at > ? \
+             AND articles_fts.rowid >= ( \
+                 SELECT min(id) FROM articles WHERE status = ? AND published_at > ?)",
+    )
+    .bind::<Text, _>(expression)
+    .bind::<Text, _>(ArticleStatus::Published)
+    .bind::<Timestamp, _>(scope.now)
+    .bind::<Text, _>(ArticleStatus::Published)
+    .bind::<Timestamp, _>(scope.now)
+    .get_result(conn)?;
+    Ok(all - unpublished - scheduled.count)
+}
+
+/// The ids of public matches created before article `before`, newest first, from `offset`.
+pub fn older_matches(
+    conn: &mut Conn,
+    scope: &Scope,
+    before: i64,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
+    let older: Vec<Id> = scope
+        .public_matches("SELECT articles_fts.rowid AS id")
+        .sql(" AND articles_fts.rowid < ? ORDER BY articles_fts.rowid DESC LIMIT ? OFFSET ?")
+        .bind::<BigInt, _>(before)
+        .bind::<BigInt, _>(limit)
+        .bind::<BigInt, _>(offset)
+        .load(conn)?;
+    Ok(older.into_iter().map(|row| row.id).collect())
 }
 
 #[derive(QueryableByName)]
@@ -178,9 +264,13 @@ mod tests {
 
     #[test]
     fn every_word_is_quoted_and_the_last_is_a_prefix() {
-        assert_eq!(expression("Montere"), "\"Montere\"*");
-        assert_eq!(expression("port expansion"), "\"port\" \"expansion\"*");
-        assert_eq!(expression("port e"), "\"port\" \"e\"");
+        let text = |words: &str| format!("{{title excerpt content_text}} : ({words})");
+        assert_eq!(expression("Montere"), text("\"montere\"*"));
+        assert_eq!(
+            expression("port expansion"),
+            text("\"port\" \"expansion\"*")
+        );
+        assert_eq!(expression("port e"), text("\"port\" \"e\""));
     }
 
     #[test]
@@ -191,8 +281,9 @@ mod tests {
     #[test]
     fn operators_and_syntax_are_only_separators() {
         assert_eq!(
-            expression("title: \"a\" OR NEAR(b c) -d ^ef*"),
-            "\"title\" \"a\" \"OR\" \"NEAR\" \"b\" \"c\" \"d\" \"ef\"*"
+            expression("title: \"a\" OR NEAR(b c) -d ^ef* status"),
+            "{title excerpt content_text} : \
+             (\"title\" \"a\" \"or\" \"near\" \"b\" \"c\" \"d\" \"ef\" \"status\"*)"
         );
     }
 

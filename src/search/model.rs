@@ -57,7 +57,7 @@ fn is_punctuation(c: char) -> bool {
 }
 
 /// The words of a search, as typed into a search box: runs of letters and digits (Unicode's
-/// `Alphabetic` and `Number` characters); everything else only separates them, so quotes,
+/// `Alphabetic` and `Number` characters), in lower case; everything else only separates them, so quotes,
 /// operators and punctuation have no meaning. All words must match. The last one may still
 /// be being typed, so it also matches the words it begins ("Montere" finds "Monterey").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -87,7 +87,14 @@ impl SearchTerms {
             .split(|c: char| !c.is_alphanumeric())
             .filter(|word| !word.is_empty())
             .take(MAX_TERMS)
-            .map(|word| word.chars().take(MAX_TERM_CHARS).collect())
+            // In lower case: the index ignores case, and "Port" and "port" are then one
+            // query to the cache.
+            .map(|word| {
+                word.chars()
+                    .take(MAX_TERM_CHARS)
+                    .collect::<String>()
+                    .to_lowercase()
+            })
             .collect();
         let last_is_prefix = words
             .last()
@@ -188,10 +195,10 @@ mod tests {
 
     #[test]
     fn words_are_runs_of_letters_and_digits() {
-        assert_eq!(words("Port expansion"), ["Port", "expansion"]);
+        assert_eq!(words("Port expansion"), ["port", "expansion"]);
         assert_eq!(
             words("  \"Zürich\"  AND-2024: NEAR(x*)"),
-            ["Zürich", "AND", "2024", "NEAR", "x"]
+            ["zürich", "and", "2024", "near", "x"]
         );
         assert_eq!(words("日本 ünïcödé"), ["日本", "ünïcödé"]);
     }

@@ -1,10 +1,11 @@
-//! Search queries: the public matches ranked, then one page of them as summaries with
-//! snippets; pages are remembered until what a search can find changes.
+//! Search queries: the public matches (the newest ranked, then the older), then one page of
+//! them as summaries with snippets; both are remembered until what a search can find
+//! changes.
 
-use chrono::NaiveDateTime;
+use std::sync::Arc;
 
-use super::cache::{FoundPage, PageKey, SearchCache};
-use super::fts::{self, MATCH_END, MATCH_START};
+use super::cache::{FoundPage, Matches, PageKey, SearchCache, Sought};
+use super::fts::{self, MATCH_END, MATCH_START, Scope};
 use super::model::{SearchResult, SearchTerms, highlighted_html};
 use crate::articles::queries as articles;
 use crate::db::Conn;
@@ -12,15 +13,14 @@ use crate::error::ApiError;
 use crate::http::Page;
 use crate::http::time::now;
 
-/// How many matches a search ranks at most: when more articles match, the most recent ones
-/// (by creation) are ranked. This bounds the work of a broad query, such as the first
-/// letters typed in a search box, at 100,000 articles; `total` then says this number.
-pub const MAX_RANKED: i64 = 1_000;
-
-/// One page of the public articles that match, best first, and how many there are.
+/// One page of the public articles that match, and how many there are: the `ranked` newest
+/// matches best first, then the older ones, newest first. Ranking only the newest bounds
+/// the work of a broad query, such as the first letters typed in a search box, at 100,000
+/// articles.
 pub fn search(
     conn: &mut Conn,
     cache: &SearchCache,
+    ranked: i64,
     terms: &SearchTerms,
     category: Option<&str>,
     page: Page,
@@ -34,20 +34,37 @@ pub fn search(
         },
     };
     let now = now();
-    // Read before the search, so that a write racing it makes the page stale, never wrong.
+    // Read before the search, so that a write racing it makes what it found stale, never
+    // wrong.
     let version = fts::version(conn)?;
     let key = PageKey {
-        expression: fts::match_expression(terms),
-        category_ids,
+        sought: Sought {
+            expression: fts::match_expression(terms),
+            category_ids,
+        },
         page: page.page,
         per_page: page.per_page,
     };
-    let found = match cache.get(&key, version, now) {
+    let found = match cache.page(&key, version, now) {
         Some(found) => found,
         None => {
-            let found = find(conn, terms, key.category_ids.as_deref(), page, now)?;
             let valid_until = articles::next_due(conn, now)?;
-            cache.put(key, version, valid_until, found.clone());
+            let scope = Scope {
+                terms,
+                now,
+                category_ids: key.sought.category_ids.as_deref(),
+            };
+            let matches = match cache.matches(&key.sought, version, now) {
+                Some(matches) => matches,
+                None => {
+                    let matches = Arc::new(find_matches(conn, &scope, ranked)?);
+                    let sought = key.sought.clone();
+                    cache.put_matches(sought, version, valid_until, Arc::clone(&matches));
+                    matches
+                }
+            };
+            let found = find_page(conn, &scope, &matches, page)?;
+            cache.put_page(key, version, valid_until, found.clone());
             found
         }
     };
@@ -62,22 +79,44 @@ pub fn search(
     Ok((results, found.total))
 }
 
-/// Ranks the matches and renders the requested page's snippets.
-fn find(
+/// Ranks the newest `ranked` matches and counts them all (only when there are more).
+fn find_matches(conn: &mut Conn, scope: &Scope, ranked: i64) -> Result<Matches, ApiError> {
+    let best = fts::ranked_matches(conn, scope, ranked)?;
+    let found = i64::try_from(best.len()).unwrap_or(i64::MAX);
+    let total = match found < ranked {
+        true => found,
+        false => fts::count_matches(conn, scope)?,
+    };
+    Ok(Matches {
+        oldest_ranked: best.iter().min().copied(),
+        ranked: best,
+        total,
+    })
+}
+
+/// The ids of one page of the matches, with their snippets.
+fn find_page(
     conn: &mut Conn,
-    terms: &SearchTerms,
-    category_ids: Option<&[i64]>,
+    scope: &Scope,
+    matches: &Matches,
     page: Page,
-    now: NaiveDateTime,
 ) -> Result<FoundPage, ApiError> {
-    let ranked = fts::ranked_matches(conn, terms, now, category_ids, MAX_RANKED)?;
-    let ids: Vec<i64> = ranked
+    let offset = page.offset();
+    let mut ids: Vec<i64> = matches
+        .ranked
         .iter()
-        .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(usize::try_from(page.per_page).unwrap_or(0))
         .copied()
         .collect();
-    let mut snippets = fts::snippets(conn, terms, &ids)?;
+    let ranked = i64::try_from(matches.ranked.len()).unwrap_or(i64::MAX);
+    let missing = page.per_page - i64::try_from(ids.len()).unwrap_or(0);
+    let older = missing > 0 && offset < matches.total && ranked < matches.total;
+    if let Some(oldest) = matches.oldest_ranked.filter(|_| older) {
+        let skip = offset.saturating_sub(ranked).max(0);
+        ids.extend(fts::older_matches(conn, scope, oldest, skip, missing)?);
+    }
+    let mut snippets = fts::snippets(conn, scope.terms, &ids)?;
     let hits = ids
         .into_iter()
         .map(|id| {
@@ -87,6 +126,6 @@ fn find(
         .collect();
     Ok(FoundPage {
         hits,
-        total: i64::try_from(ranked.len()).unwrap_or(i64::MAX),
+        total: matches.total,
     })
 }

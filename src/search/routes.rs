@@ -3,7 +3,6 @@
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::cache::SearchCache;
 use super::model::{SearchParams, SearchResult, SearchTerms};
 use super::queries;
 use crate::app::AppState;
@@ -11,9 +10,7 @@ use crate::error::{ApiError, FieldError};
 use crate::http::{Page, PageQuery, Paginated, Query, pagination, resource};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    // Every worker configures its own app, so each keeps its own cache and lock.
-    cfg.app_data(web::Data::new(SearchCache::default()))
-        .service(resource("/search", vec![(Method::GET, web::to(search))]));
+    cfg.service(resource("/search", vec![(Method::GET, web::to(search))]));
 }
 
 /// Search published articles, best match first.
@@ -21,9 +18,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// A match in the title weighs more than one in the excerpt, which weighs more than one in
 /// the text. Made for a search box that asks on every keystroke: the last word also matches
 /// as the start of a word (`Montere` finds Monterey), and case and accents are ignored
-/// (`zurich` finds Zürich). A query that matches more than 1,000 articles is ranked among
-/// the 1,000 most recent of them, and `total` is then 1,000. Each result is an article
-/// summary with a `snippet` of HTML whose matches are in `<mark>` tags.
+/// (`zurich` finds Zürich). The 1,000 most recently created matches are ranked (the server's
+/// `SEARCH_RANKED_MATCHES`); older matches follow them, newest first, and `total` counts
+/// every match. Each result is an article summary with a `snippet` of HTML whose matches
+/// are in `<mark>` tags.
 #[utoipa::path(
     get, path = "/api/v1/search", tag = "search",
     params(SearchParams, PageQuery),
@@ -35,17 +33,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 pub async fn search(
     req: HttpRequest,
     state: web::Data<AppState>,
-    cache: web::Data<SearchCache>,
     params: Query<SearchParams>,
     page: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
     let (terms, page) = validated(params.q.as_deref(), page.into_inner())?;
+    let shared = state.clone();
     let (results, total) = state
         .db
         .read(move |conn| {
+            let (cache, ranked) = (&shared.search, shared.config.search_ranked_matches);
             let category = params.category.as_deref();
-            queries::search(conn, &cache, &terms, category, page)
+            queries::search(conn, cache, ranked, &terms, category, page)
         })
         .await?;
     Ok(pagination::respond(&req, page, total, results))

@@ -139,15 +139,15 @@ pub fn demo_articles(db: &Db, count: usize) -> Result<(), ApiError> {
     progress.set_message("seeding");
     let mut rng = StdRng::seed_from_u64(slugs.len() as u64);
     let now = now();
-    let mut left = count;
-    while left > 0 {
-        let size = left.min(BATCH);
-        let batch: Vec<ArticleRecord> = (0..size)
-            .map(|_| synthetic_article(&mut rng, now, &category_ids, &author_ids, &mut slugs))
+    for chunk in timeline(&mut rng, now, count).chunks(BATCH) {
+        let batch: Vec<ArticleRecord> = chunk
+            .iter()
+            .map(|&when| {
+                synthetic_article(&mut rng, when, now, &category_ids, &author_ids, &mut slugs)
+            })
             .collect();
         db.write_blocking(|conn| articles::insert_many(conn, &batch))?;
-        progress.inc(size as u64);
-        left -= size;
+        progress.inc(chunk.len() as u64);
     }
     progress.finish_with_message("seeded");
     Ok(())
@@ -216,8 +216,35 @@ pub fn demo_views(db: &Db, after_id: i64) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// The status and publication date of `count` articles over the last two years, mostly
+/// published, some drafts, archived and scheduled: in the order they were written, so that
+/// ids follow time as on a real site (drafts and scheduled articles are the latest).
+fn timeline(
+    rng: &mut StdRng,
+    now: NaiveDateTime,
+    count: usize,
+) -> Vec<(ArticleStatus, Option<NaiveDateTime>)> {
+    let mut timeline: Vec<_> = (0..count)
+        .map(|_| {
+            let age = Duration::seconds(rng.random_range(0..730 * 24 * 3600));
+            match rng.random_range(0..100) {
+                0..=1 => (ArticleStatus::Draft, None),
+                2 => (ArticleStatus::Archived, Some(now - age)),
+                3 => (
+                    ArticleStatus::Published,
+                    Some(now + Duration::hours(rng.random_range(1..24 * 14))),
+                ),
+                _ => (ArticleStatus::Published, Some(now - age)),
+            }
+        })
+        .collect();
+    timeline.sort_by_key(|&(_, published_at)| published_at.unwrap_or(now));
+    timeline
+}
+
 fn synthetic_article(
     rng: &mut StdRng,
+    (status, published_at): (ArticleStatus, Option<NaiveDateTime>),
     now: NaiveDateTime,
     category_ids: &[i64],
     author_ids: &[i64],
@@ -239,16 +266,6 @@ fn synthetic_article(
     };
     let html = text::body_html(rng, words);
     let plain = content::plain_text(&html);
-    let age = Duration::seconds(rng.random_range(0..730 * 24 * 3600));
-    let (status, published_at) = match rng.random_range(0..100) {
-        0..=1 => (ArticleStatus::Draft, None),
-        2 => (ArticleStatus::Archived, Some(now - age)),
-        3 => (
-            ArticleStatus::Published,
-            Some(now + Duration::hours(rng.random_range(1..24 * 14))),
-        ),
-        _ => (ArticleStatus::Published, Some(now - age)),
-    };
     let stamp = published_at.unwrap_or(now).min(now);
     let image = rng
         .random_bool(0.7)

@@ -41,6 +41,10 @@ fn titles(body: &Value) -> Vec<String> {
         .collect()
 }
 
+fn strings(texts: &[&str]) -> Vec<String> {
+    texts.iter().map(|&text| text.to_owned()).collect()
+}
+
 fn ago(days: i64) -> String {
     (Utc::now() - TimeDelta::days(days)).to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -252,6 +256,105 @@ async fn the_category_filter_includes_child_categories() {
         assert_eq!(titles(&response.body), ["Gdańsk floods"], "{category}");
     }
     assert_finds_nothing(&search(&app, "gdansk", "&category=nowhere").await);
+}
+
+/// The titles of a page of `q` with these extra parameters, and its total; asserts a `200`
+/// whose header and body agree on the total.
+async fn page(app: &TestApp, q: &str, extra: &str) -> (Vec<String>, i64) {
+    let response = search(app, q, extra).await;
+    assert_eq!(response.status, 200, "{}", response.text);
+    let total = response.body["meta"]["total"].as_i64().unwrap_or(-1);
+    let header = response.header("x-total-count").map(str::to_owned);
+    assert_eq!(header, Some(total.to_string()), "{}", response.text);
+    (titles(&response.body), total)
+}
+
+#[actix_web::test]
+async fn the_newest_matches_are_ranked_the_older_follow_and_all_are_counted() {
+    let app = TestApp::spawn_with(&[("SEARCH_RANKED_MATCHES", "2")]).await;
+    let token = app.admin_token.clone();
+    let coast = app.category(json!({"name": "Coast"})).await;
+    let in_coast = |title: &str, content: &str| json!({"title": title, "content": format!("<p>{content}</p>"), "category_id": coast["id"]});
+    // Written oldest first. The oldest has the word in its title, but only the two newest
+    // matches are ranked.
+    published(
+        &app,
+        9,
+        json!({"title": "Narwhal sighting", "content": "<p>Far out.</p>"}),
+    )
+    .await;
+    for n in 1..=3 {
+        published(
+            &app,
+            5,
+            in_coast(&format!("Coast report {n}"), "A narwhal was seen."),
+        )
+        .await;
+    }
+    published(&app, 2, in_coast("Harbour news", "A narwhal again.")).await;
+    published(&app, 1, in_coast("Narwhal returns", "Seen again.")).await;
+    // Never found, never counted.
+    let tomorrow = (Utc::now() + TimeDelta::days(1)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    for (title, status, at) in [
+        ("Narwhal draft", "draft", None),
+        ("Narwhal archive", "archived", Some(ago(3))),
+        ("Narwhal tomorrow", "published", Some(tomorrow)),
+    ] {
+        let mut body = in_coast(title, "Narwhal.");
+        body["status"] = json!(status);
+        if let Some(at) = at {
+            body["published_at"] = json!(at);
+        }
+        app.article(&token, body).await;
+    }
+
+    let pages = [
+        ("&per_page=2", vec!["Narwhal returns", "Harbour news"]),
+        (
+            "&per_page=2&page=2",
+            vec!["Coast report 3", "Coast report 2"],
+        ),
+        (
+            "&per_page=2&page=3",
+            vec!["Coast report 1", "Narwhal sighting"],
+        ),
+        ("&per_page=2&page=4", vec![]),
+        (
+            "&per_page=3",
+            vec!["Narwhal returns", "Harbour news", "Coast report 3"],
+        ),
+        (
+            "&per_page=3&page=2",
+            vec!["Coast report 2", "Coast report 1", "Narwhal sighting"],
+        ),
+    ];
+    for (extra, expected) in pages {
+        let (titles, total) = page(&app, "narwhal", extra).await;
+        assert_eq!((titles, total), (strings(&expected), 6), "{extra}");
+    }
+    // A category counts its own matches.
+    let (titles, total) = page(&app, "narwhal", "&category=coast&per_page=2&page=3").await;
+    assert_eq!((titles, total), (strings(&["Coast report 1"]), 5));
+    // The articles list counts the same matches.
+    let listed = app.get(&format!("{ARTICLES}?search=narwhal")).await;
+    assert_eq!(listed.body["meta"]["total"], 6, "{}", listed.text);
+}
+
+#[actix_web::test]
+async fn words_are_looked_for_in_the_text_never_in_the_status() {
+    let app = TestApp::spawn().await;
+    story(&app, "Garden notes", "Roses in bloom.").await;
+    let token = app.admin_token.clone();
+    app.article(
+        &token,
+        json!({"title": "Garden plans", "content": "<p>Tulips.</p>"}),
+    )
+    .await;
+    for status in ["published", "draft", "archived", "status"] {
+        assert!(found(&app, status).await.is_empty(), "{status}");
+    }
+    story(&app, "Published at last", "The book about roses.").await;
+    assert_eq!(found(&app, "published").await, ["Published at last"]);
 }
 
 // Visibility and keeping the index in step

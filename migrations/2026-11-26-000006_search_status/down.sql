@@ -1,0 +1,34 @@
+DROP TRIGGER articles_fts_after_update;
+DROP TRIGGER articles_fts_after_delete;
+DROP TRIGGER articles_fts_after_insert;
+DROP TABLE articles_fts;
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title,
+    excerpt,
+    content_text,
+    content = 'articles',
+    content_rowid = 'id',
+    tokenize = 'unicode61 remove_diacritics 2',
+    prefix = '2 3'
+);
+INSERT INTO articles_fts (articles_fts, rank) VALUES ('automerge', 16);
+
+CREATE TRIGGER articles_fts_after_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, excerpt, content_text)
+    VALUES (new.id, new.title, new.excerpt, new.content_text);
+END;
+
+CREATE TRIGGER articles_fts_after_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, excerpt, content_text)
+    VALUES ('delete', old.id, old.title, old.excerpt, old.content_text);
+END;
+
+CREATE TRIGGER articles_fts_after_update AFTER UPDATE OF title, excerpt, content_text ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, excerpt, content_text)
+    VALUES ('delete', old.id, old.title, old.excerpt, old.content_text);
+    INSERT INTO articles_fts (rowid, title, excerpt, content_text)
+    VALUES (new.id, new.title, new.excerpt, new.content_text);
+END;
+
+INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
