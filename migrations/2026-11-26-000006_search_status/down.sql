@@ -2,6 +2,7 @@ DROP TRIGGER articles_fts_after_update;
 DROP TRIGGER articles_fts_after_delete;
 DROP TRIGGER articles_fts_after_insert;
 DROP TABLE articles_fts;
+DROP TABLE search_bulk_load;
 
 CREATE VIRTUAL TABLE articles_fts USING fts5(
     title,
@@ -32,3 +33,5 @@ CREATE TRIGGER articles_fts_after_update AFTER UPDATE OF title, excerpt, content
 END;
 
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+
+ALTER TABLE articles DROP COLUMN search_status;

@@ -38,6 +38,8 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// `search_status`, a generated column that only the search index reads
+    /// (`migrations/2026-11-26-000006_search_status`), is left out.
     articles (id) {
         id -> BigInt,
         title -> Text,

@@ -13,9 +13,10 @@ pub const MAX_QUERY_CHARS: usize = 200;
 pub const MAX_TERMS: usize = 8;
 /// How many characters of a word count; a longer word is cut.
 pub const MAX_TERM_CHARS: usize = 64;
-/// The last word matches as a prefix from this many characters on: one letter would match
-/// nearly every article.
-pub const MIN_PREFIX_CHARS: usize = 2;
+/// The last word matches as a prefix from this many characters on: one or two letters
+/// would match nearly every article (and cost the most to rank), while a word of two
+/// letters, "EU", still matches as a whole word.
+pub const MIN_PREFIX_CHARS: usize = 3;
 
 /// What a query must contain, as the spec says it: a character that is not ASCII or Latin-1
 /// punctuation, a space, a control character or in one of Unicode's punctuation blocks.
@@ -122,7 +123,7 @@ impl SearchTerms {
 pub struct SearchParams {
     /// What the reader typed. Words are runs of letters and digits; anything else separates
     /// them and has no other meaning. Every word must match (case and accents are ignored);
-    /// the last one also matches as the start of a longer word, from two characters on.
+    /// the last one also matches as the start of a longer word, from three characters on.
     /// Only punctuation and spaces is a `422`.
     #[param(
         required = true,
@@ -204,11 +205,11 @@ mod tests {
     }
 
     #[test]
-    fn the_last_word_is_a_prefix_from_two_characters() {
-        let terms = SearchTerms::parse("q", "Montere").ok();
-        assert_eq!(terms.map(|t| t.last_is_prefix()), Some(true));
-        let terms = SearchTerms::parse("q", "port e").ok();
-        assert_eq!(terms.map(|t| t.last_is_prefix()), Some(false));
+    fn the_last_word_is_a_prefix_from_three_characters() {
+        for (text, prefix) in [("Montere", true), ("port exp", true), ("port ex", false)] {
+            let terms = SearchTerms::parse("q", text).ok();
+            assert_eq!(terms.map(|t| t.last_is_prefix()), Some(prefix), "{text}");
+        }
     }
 
     #[test]

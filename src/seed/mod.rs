@@ -16,6 +16,7 @@ use crate::articles::model::{ArticleRecord, ArticleStatus, ContentFormat};
 use crate::articles::queries as articles;
 use crate::comments::queries as comments;
 use crate::http::time::now;
+use crate::search;
 use crate::views::queries as views;
 
 use crate::auth::password;
@@ -113,8 +114,9 @@ pub fn demo(
     Ok(accounts)
 }
 
-/// Articles per transaction: large enough to amortize the commit, small enough to show
-/// progress and keep other writers waiting only briefly.
+/// Rows per batch: the step of the progress bar, and the size of each transaction of
+/// comments (large enough to amortize the commit, small enough to keep other writers
+/// waiting only briefly).
 const BATCH: usize = 2_000;
 
 /// Synthetic articles over the last two years, spread over every category and author:
@@ -139,16 +141,24 @@ pub fn demo_articles(db: &Db, count: usize) -> Result<(), ApiError> {
     progress.set_message("seeding");
     let mut rng = StdRng::seed_from_u64(slugs.len() as u64);
     let now = now();
-    for chunk in timeline(&mut rng, now, count).chunks(BATCH) {
-        let batch: Vec<ArticleRecord> = chunk
-            .iter()
-            .map(|&when| {
-                synthetic_article(&mut rng, when, now, &category_ids, &author_ids, &mut slugs)
-            })
-            .collect();
-        db.write_blocking(|conn| articles::insert_many(conn, &batch))?;
-        progress.inc(chunk.len() as u64);
-    }
+    // One transaction, indexed for search at its end: a demo database is whole or absent.
+    db.write_blocking(|conn| {
+        search::fts::bulk_load(conn, |conn| {
+            for chunk in timeline(&mut rng, now, count).chunks(BATCH) {
+                let batch: Vec<ArticleRecord> = chunk
+                    .iter()
+                    .map(|&when| {
+                        let authors = &author_ids;
+                        synthetic_article(&mut rng, when, now, &category_ids, authors, &mut slugs)
+                    })
+                    .collect();
+                articles::insert_many(conn, &batch)?;
+                progress.inc(chunk.len() as u64);
+            }
+            progress.set_message("indexing for search");
+            Ok::<_, ApiError>(())
+        })
+    })?;
     progress.finish_with_message("seeded");
     Ok(())
 }

@@ -196,8 +196,9 @@ async fn snippets_are_escaped_html_whose_only_tags_are_marks() {
 async fn the_last_word_matches_as_a_prefix_while_it_is_typed() {
     let app = TestApp::spawn().await;
     story(&app, "Storm hits Monterey harbour", "Boats were lost.").await;
+    story(&app, "EU ministers meet", "In Brussels.").await;
     for typed in [
-        "Mo",
+        "Mon",
         "Mont",
         "Montere",
         "monterey",
@@ -210,11 +211,19 @@ async fn the_last_word_matches_as_a_prefix_while_it_is_typed() {
             "{typed:?}"
         );
     }
-    // Only the last word is a prefix, words are matched from their start, and a single
-    // letter is a whole word.
-    for typed in ["Montere harbour", "onterey", "storm m"] {
+    // Only the last word is a prefix, words are matched from their start, and one or two
+    // letters are a whole word (as a prefix they would match nearly every article).
+    for typed in [
+        "Montere harbour",
+        "onterey",
+        "storm m",
+        "storm mo",
+        "Mo",
+        "E",
+    ] {
         assert!(found(&app, typed).await.is_empty(), "{typed:?}");
     }
+    assert_eq!(found(&app, "eu").await, ["EU ministers meet"]);
 }
 
 #[actix_web::test]
