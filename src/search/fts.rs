@@ -88,24 +88,34 @@ pub struct Scope<'a> {
 }
 
 impl Scope<'_> {
-    /// `head` (a SELECT list, maybe after a WITH) over the matches the public may see, for
-    /// the caller to finish with more conditions, an order and a limit.
+    /// `head` (a SELECT list, maybe after a WITH) over the published matches whose date is
+    /// `when` (`<=`: public now, `>`: scheduled), for the caller to finish with more
+    /// conditions, an order and a limit.
     ///
     /// The index drives the join (CROSS JOIN keeps that order), so a query ordered by rowid
-    /// stops after its limit. Visibility and category come from a small covering index
+    /// stops after its limit. Status, date and category come from a small covering index
     /// rather than from the article rows, whose status and date sit behind the long content
     /// columns. The visibility rule is `articles::queries::is_public`.
-    fn public_matches(&self, head: &str) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
-        let query = diesel::sql_query(format!(
+    fn published_matches(
+        &self,
+        head: &str,
+        when: &str,
+    ) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
+        diesel::sql_query(format!(
             "{head} FROM articles_fts \
              CROSS JOIN articles INDEXED BY articles_search_visibility \
                  ON articles.id = articles_fts.rowid \
-             WHERE articles_fts MATCH ? AND articles.status = ? AND articles.published_at <= ?"
+             WHERE articles_fts MATCH ? AND articles.status = ? AND articles.published_at {when} ?"
         ))
         .into_boxed::<Sqlite>()
         .bind::<Text, _>(match_expression(self.terms))
         .bind::<Text, _>(ArticleStatus::Published)
-        .bind::<Timestamp, _>(self.now);
+        .bind::<Timestamp, _>(self.now)
+    }
+
+    /// `head` over the matches the public may see (in the categories, when given).
+    fn public_matches(&self, head: &str) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
+        let query = self.published_matches(head, "<=");
         match self.category_ids {
             None => query,
             Some(ids) => query
@@ -162,20 +172,15 @@ pub fn count_matches(conn: &mut Conn, scope: &Scope) -> QueryResult<i64> {
     let all = index_count(expression.clone())?;
     let unpublished = index_count(format!("{expression} AND ({})", hidden.join(" OR ")))?;
     // Scheduled articles are the latest written: the lookups start at the oldest of them.
-    let scheduled: Count = diesel::sql_query(
-        "SELECT count(*) AS count FROM articles_fts \
-         CROSS JOIN articles INDEXED BY articles_search_visibility \
-             ON articles.id = articles_fts.rowid \
-         WHERE articles_fts MATCH ? AND articles.status = ? AND articles.published_at > ? \
-             AND articles_fts.rowid >= ( \
+    let scheduled: Count = scope
+        .published_matches("SELECT count(*) AS count", ">")
+        .sql(
+            " AND articles_fts.rowid >= ( \
                  SELECT min(id) FROM articles WHERE status = ? AND published_at > ?)",
-    )
-    .bind::<Text, _>(expression)
-    .bind::<Text, _>(ArticleStatus::Published)
-    .bind::<Timestamp, _>(scope.now)
-    .bind::<Text, _>(ArticleStatus::Published)
-    .bind::<Timestamp, _>(scope.now)
-    .get_result(conn)?;
+        )
+        .bind::<Text, _>(ArticleStatus::Published)
+        .bind::<Timestamp, _>(scope.now)
+        .get_result(conn)?;
     Ok(all - unpublished - scheduled.count)
 }
 
