@@ -1,3 +1,20 @@
+DROP TRIGGER search_version_after_update;
+DROP TRIGGER search_version_after_delete;
+DROP TRIGGER search_version_after_insert;
+
+CREATE TRIGGER search_version_after_insert AFTER INSERT ON articles BEGIN
+    UPDATE search_version SET version = version + 1;
+END;
+
+CREATE TRIGGER search_version_after_delete AFTER DELETE ON articles BEGIN
+    UPDATE search_version SET version = version + 1;
+END;
+
+CREATE TRIGGER search_version_after_update
+AFTER UPDATE OF title, excerpt, content_text, status, published_at, category_id ON articles BEGIN
+    UPDATE search_version SET version = version + 1;
+END;
+
 DROP TRIGGER articles_fts_after_update;
 DROP TRIGGER articles_fts_after_delete;
 DROP TRIGGER articles_fts_after_insert;

@@ -61,3 +61,26 @@ AFTER UPDATE OF title, excerpt, content_text, status ON articles BEGIN
 END;
 
 INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+
+-- The search version (remembered search results are valid while it stays put) now moves
+-- only for a change the public can see: the article is published, or was. An editor saving
+-- a draft again and again no longer empties the cache of every reader's searches.
+DROP TRIGGER search_version_after_insert;
+DROP TRIGGER search_version_after_delete;
+DROP TRIGGER search_version_after_update;
+
+CREATE TRIGGER search_version_after_insert AFTER INSERT ON articles
+WHEN new.status = 'published' BEGIN
+    UPDATE search_version SET version = version + 1;
+END;
+
+CREATE TRIGGER search_version_after_delete AFTER DELETE ON articles
+WHEN old.status = 'published' BEGIN
+    UPDATE search_version SET version = version + 1;
+END;
+
+CREATE TRIGGER search_version_after_update
+AFTER UPDATE OF title, excerpt, content_text, status, published_at, category_id ON articles
+WHEN old.status = 'published' OR new.status = 'published' BEGIN
+    UPDATE search_version SET version = version + 1;
+END;

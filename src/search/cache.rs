@@ -1,8 +1,9 @@
 //! Search results, remembered while what a search can find stays the same: until the
-//! database's search version moves (an article is written, deleted, or changes text,
-//! status, date or category) or a scheduled article comes due. A search box sends the same
-//! first letters and popular words over and over, from every reader; ranking them again
-//! costs milliseconds. One cache serves every worker.
+//! database's search version moves (an article is published or unpublished, or a published
+//! one is written, deleted, or changes text, date or category; drafts never move it) or a
+//! scheduled article comes due. A search box sends the same first letters and popular
+//! words over and over, from every reader; ranking them again costs milliseconds. One
+//! cache serves every worker.
 
 use chrono::NaiveDateTime;
 use std::sync::Arc;
