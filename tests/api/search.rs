@@ -366,6 +366,33 @@ async fn words_are_looked_for_in_the_text_never_in_the_status() {
     assert_eq!(found(&app, "published").await, ["Published at last"]);
 }
 
+#[actix_web::test]
+async fn demo_content_is_indexed_and_so_is_what_is_written_after_it() {
+    // `seed --demo` indexes its articles once, at the end of its transaction.
+    let app = TestApp::spawn_seeded(&[], 60).await;
+    let listed = app.get(&format!("{ARTICLES}?per_page=100")).await;
+    assert_eq!(listed.status, 200, "{}", listed.text);
+    let articles = listed.body["data"].as_array().cloned().unwrap_or_default();
+    assert!(!articles.is_empty(), "{}", listed.text);
+    for article in articles.iter().take(10) {
+        let title = article["title"].as_str().unwrap_or_default();
+        let response = search(&app, title, "&per_page=100").await;
+        assert_eq!(response.status, 200, "{}", response.text);
+        let ids: Vec<&Value> = response.body["data"]
+            .as_array()
+            .map(|results| results.iter().map(|result| &result["id"]).collect())
+            .unwrap_or_default();
+        assert!(
+            ids.contains(&&article["id"]),
+            "{title:?}: {}",
+            response.text
+        );
+    }
+    // And the index is kept row by row again afterwards.
+    story(&app, "Capybara census", "A count of capybaras.").await;
+    assert_eq!(found(&app, "capybara").await, ["Capybara census"]);
+}
+
 // Visibility and keeping the index in step
 
 #[actix_web::test]
