@@ -68,15 +68,24 @@ pub fn search(
             found
         }
     };
-    let ids: Vec<i64> = found.hits.iter().map(|(id, _)| *id).collect();
+    Ok((with_summaries(conn, found.hits)?, found.total))
+}
+
+/// The hits as results: each with its article's summary, read fresh (its counters move
+/// without changing what a search finds). An article deleted since is left out.
+fn with_summaries(
+    conn: &mut Conn,
+    hits: Vec<(i64, String)>,
+) -> Result<Vec<SearchResult>, ApiError> {
+    let ids: Vec<i64> = hits.iter().map(|(id, _)| *id).collect();
     let mut summaries = articles::summaries(conn, &ids)?.into_iter().peekable();
-    let mut results = Vec::with_capacity(ids.len());
-    for (id, snippet) in found.hits {
-        if let Some(article) = summaries.next_if(|article| article.id == id) {
-            results.push(SearchResult { article, snippet });
-        }
-    }
-    Ok((results, found.total))
+    Ok(hits
+        .into_iter()
+        .filter_map(|(id, snippet)| {
+            let article = summaries.next_if(|article| article.id == id)?;
+            Some(SearchResult { article, snippet })
+        })
+        .collect())
 }
 
 /// Ranks the newest `ranked` matches and counts them all (only when there are more).
