@@ -6,6 +6,7 @@
 //! cache serves every worker.
 
 use chrono::NaiveDateTime;
+use std::hash::Hash;
 use std::sync::Arc;
 
 use crate::db::memo::Memo;
@@ -29,8 +30,6 @@ pub struct Sought {
 pub struct Matches {
     /// The newest ones, best first.
     pub ranked: Vec<i64>,
-    /// The lowest id in `ranked`: older matches follow, newest first.
-    pub oldest_ranked: Option<i64>,
     /// How many there are in all.
     pub total: i64,
 }
@@ -52,53 +51,41 @@ pub struct FoundPage {
     pub total: i64,
 }
 
-/// Matches and pages, each with when the next scheduled article becomes public (stale from
-/// then). Entries are put with the version read before the queries that found them, so
-/// that a write racing them makes the entry stale rather than wrong.
+/// Values found at a search version, each with when the next scheduled article becomes
+/// public (stale from then). They are put with the version read before the queries that
+/// found them, so that a write racing them makes the entry stale rather than wrong.
+#[derive(Debug)]
+pub struct Remembered<K, V>(Memo<K, (Option<NaiveDateTime>, V)>);
+
+impl<K: Eq + Hash, V: Clone> Remembered<K, V> {
+    fn with_capacity(capacity: usize) -> Self {
+        Self(Memo::with_capacity(capacity))
+    }
+
+    /// The value remembered under `key`, if it was found at `version` and is still current.
+    pub fn get(&self, key: &K, version: i64, now: NaiveDateTime) -> Option<V> {
+        self.0.get_until(key, generation(version), now)
+    }
+
+    pub fn put(&self, key: K, version: i64, valid_until: Option<NaiveDateTime>, value: V) {
+        self.0
+            .put_until(key, generation(version), valid_until, value);
+    }
+}
+
+/// A search's matches, and its pages.
 #[derive(Debug)]
 pub struct SearchCache {
-    matches: Memo<Sought, (Option<NaiveDateTime>, Arc<Matches>)>,
-    pages: Memo<PageKey, (Option<NaiveDateTime>, FoundPage)>,
+    pub matches: Remembered<Sought, Arc<Matches>>,
+    pub pages: Remembered<PageKey, FoundPage>,
 }
 
 impl Default for SearchCache {
     fn default() -> Self {
         Self {
-            matches: Memo::with_capacity(MAX_SEARCHES),
-            pages: Memo::with_capacity(MAX_PAGES),
+            matches: Remembered::with_capacity(MAX_SEARCHES),
+            pages: Remembered::with_capacity(MAX_PAGES),
         }
-    }
-}
-
-impl SearchCache {
-    pub fn matches(&self, key: &Sought, version: i64, now: NaiveDateTime) -> Option<Arc<Matches>> {
-        self.matches.get_until(key, generation(version), now)
-    }
-
-    pub fn put_matches(
-        &self,
-        key: Sought,
-        version: i64,
-        valid_until: Option<NaiveDateTime>,
-        matches: Arc<Matches>,
-    ) {
-        self.matches
-            .put_until(key, generation(version), valid_until, matches);
-    }
-
-    pub fn page(&self, key: &PageKey, version: i64, now: NaiveDateTime) -> Option<FoundPage> {
-        self.pages.get_until(key, generation(version), now)
-    }
-
-    pub fn put_page(
-        &self,
-        key: PageKey,
-        version: i64,
-        valid_until: Option<NaiveDateTime>,
-        page: FoundPage,
-    ) {
-        self.pages
-            .put_until(key, generation(version), valid_until, page);
     }
 }
 
@@ -128,11 +115,12 @@ mod tests {
             hits: vec![(7, "<mark>port</mark>".to_owned())],
             total: 1,
         };
-        cache.put_page(key.clone(), 3, Some(now + Duration::seconds(10)), page);
-        assert_eq!(cache.page(&key, 3, now).map(|p| p.total), Some(1));
-        assert!(cache.page(&key, 4, now).is_none());
-        assert!(cache.page(&key, 3, now + Duration::seconds(10)).is_none());
+        let pages = &cache.pages;
+        pages.put(key.clone(), 3, Some(now + Duration::seconds(10)), page);
+        assert_eq!(pages.get(&key, 3, now).map(|p| p.total), Some(1));
+        assert!(pages.get(&key, 4, now).is_none());
+        assert!(pages.get(&key, 3, now + Duration::seconds(10)).is_none());
         let other = PageKey { page: 2, ..key };
-        assert!(cache.page(&other, 3, now).is_none());
+        assert!(pages.get(&other, 3, now).is_none());
     }
 }

@@ -39,7 +39,7 @@ pub fn match_expression(terms: &SearchTerms) -> String {
         return "\"\"".to_owned();
     }
     let last = terms.words().len() - 1;
-    let quoted = terms
+    terms
         .words()
         .iter()
         .enumerate()
@@ -52,8 +52,8 @@ pub fn match_expression(terms: &SearchTerms) -> String {
                 quoted
             }
         })
-        .collect::<Vec<_>>();
-    quoted.join(" ")
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// "The article matches the terms", as a filter of any query on `articles`.
@@ -79,10 +79,10 @@ struct Count {
     count: i64,
 }
 
-/// Where to look: the terms, the instant that decides what is public, and the categories
-/// (with their descendants) when the search is limited to some.
+/// Where to look: the terms as a [`match_expression`], the instant that decides what is
+/// public, and the categories (with their descendants) when the search is limited to some.
 pub struct Scope<'a> {
-    pub terms: &'a SearchTerms,
+    pub expression: &'a str,
     pub now: NaiveDateTime,
     pub category_ids: Option<&'a [i64]>,
 }
@@ -108,7 +108,7 @@ impl Scope<'_> {
              WHERE articles_fts MATCH ? AND articles.status = ? AND articles.published_at {when} ?"
         ))
         .into_boxed::<Sqlite>()
-        .bind::<Text, _>(match_expression(self.terms))
+        .bind::<Text, _>(self.expression.to_owned())
         .bind::<Text, _>(ArticleStatus::Published)
         .bind::<Timestamp, _>(self.now)
     }
@@ -167,7 +167,7 @@ pub fn count_matches(conn: &mut Conn, scope: &Scope) -> QueryResult<i64> {
         diesel::sql_query("SELECT count(*) AS count FROM articles_fts WHERE articles_fts MATCH ?")
             .bind::<Text, _>(format!(
                 "{} NOT ({})",
-                match_expression(scope.terms),
+                scope.expression,
                 unpublished.join(" OR ")
             ))
             .get_result(conn)?;
@@ -210,11 +210,12 @@ struct Snippet {
     snippet: String,
 }
 
-/// A snippet of each of these matching articles, by id: a passage of the column that
-/// matches best, matches between [`MATCH_START`] and [`MATCH_END`], `…` where it was cut.
+/// A snippet of each of these articles matching `expression` (a [`match_expression`]), by
+/// id: a passage of the column that matches best, matches between [`MATCH_START`] and
+/// [`MATCH_END`], `…` where it was cut.
 pub fn snippets(
     conn: &mut Conn,
-    terms: &SearchTerms,
+    expression: &str,
     ids: &[i64],
 ) -> QueryResult<HashMap<i64, String>> {
     let (Some(&first), Some(&last)) = (ids.iter().min(), ids.iter().max()) else {
@@ -231,7 +232,7 @@ pub fn snippets(
     .bind::<Text, _>(MATCH_START.to_string())
     .bind::<Text, _>(MATCH_END.to_string())
     .bind::<Integer, _>(SNIPPET_WORDS)
-    .bind::<Text, _>(match_expression(terms))
+    .bind::<Text, _>(expression)
     .bind::<BigInt, _>(first)
     .bind::<BigInt, _>(last)
     .bind::<Text, _>(json_array(ids))

@@ -45,26 +45,28 @@ pub fn search(
         page: page.page,
         per_page: page.per_page,
     };
-    let found = match cache.page(&key, version, now) {
+    let found = match cache.pages.get(&key, version, now) {
         Some(found) => found,
         None => {
             let valid_until = articles::next_due(conn, now)?;
             let scope = Scope {
-                terms,
+                expression: &key.sought.expression,
                 now,
                 category_ids: key.sought.category_ids.as_deref(),
             };
-            let matches = match cache.matches(&key.sought, version, now) {
+            let matches = match cache.matches.get(&key.sought, version, now) {
                 Some(matches) => matches,
                 None => {
                     let matches = Arc::new(find_matches(conn, &scope, ranked)?);
                     let sought = key.sought.clone();
-                    cache.put_matches(sought, version, valid_until, Arc::clone(&matches));
+                    cache
+                        .matches
+                        .put(sought, version, valid_until, Arc::clone(&matches));
                     matches
                 }
             };
             let found = find_page(conn, &scope, &matches, page)?;
-            cache.put_page(key, version, valid_until, found.clone());
+            cache.pages.put(key, version, valid_until, found.clone());
             found
         }
     };
@@ -97,7 +99,6 @@ fn find_matches(conn: &mut Conn, scope: &Scope, ranked: i64) -> Result<Matches, 
         false => fts::count_matches(conn, scope)?,
     };
     Ok(Matches {
-        oldest_ranked: best.iter().min().copied(),
         ranked: best,
         total,
     })
@@ -121,11 +122,12 @@ fn find_page(
     let ranked = i64::try_from(matches.ranked.len()).unwrap_or(i64::MAX);
     let missing = page.per_page - i64::try_from(ids.len()).unwrap_or(0);
     let older = missing > 0 && offset < matches.total && ranked < matches.total;
-    if let Some(oldest) = matches.oldest_ranked.filter(|_| older) {
+    // The ranked matches are the newest: older ones are those below the lowest of them.
+    if let Some(&oldest) = matches.ranked.iter().min().filter(|_| older) {
         let skip = offset.saturating_sub(ranked).max(0);
         ids.extend(fts::older_matches(conn, scope, oldest, skip, missing)?);
     }
-    let mut snippets = fts::snippets(conn, scope.terms, &ids)?;
+    let mut snippets = fts::snippets(conn, scope.expression, &ids)?;
     let hits = ids
         .into_iter()
         .map(|id| {
