@@ -6,6 +6,8 @@
 #
 #   bash bench/run.sh                      # 100,000 articles, 10 s per endpoint
 #   ARTICLES=20000 DURATION=5s VIEWS_DURATION=10s bash bench/run.sh
+#   SEEDED=/path/to/seeded.db PARTS=search bash bench/run.sh   # a copy of that database;
+#                                          # parts: endpoints search views plans
 #
 # Needs wrk (installed with apt-get when missing and allowed) and python3.
 set -euo pipefail
@@ -35,12 +37,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+PARTS=${PARTS:-endpoints search views plans}
+part() { [[ " $PARTS " == *" $1 "* ]]; }
+
 DB="$WORK/bench.db"
-echo "== seeding $ARTICLES articles"
-start=$(date +%s.%N)
-DATABASE_URL="$DB" "$BIN" seed --demo --articles "$ARTICLES" >/dev/null
-end=$(date +%s.%N)
-python3 -c "import sys; print(f'seeded in {float(sys.argv[2]) - float(sys.argv[1]):.1f} s, database {__import__(\"os\").path.getsize(sys.argv[3]) / 2**20:.0f} MiB')" "$start" "$end" "$DB"
+if [[ -n "${SEEDED:-}" ]]; then
+    echo "== a copy of $SEEDED"
+    cp "$SEEDED" "$DB"
+else
+    echo "== seeding $ARTICLES articles"
+    start=$(date +%s.%N)
+    DATABASE_URL="$DB" "$BIN" seed --demo --articles "$ARTICLES" >/dev/null
+    end=$(date +%s.%N)
+    python3 -c "import sys; print(f'seeded in {float(sys.argv[2]) - float(sys.argv[1]):.1f} s, database {__import__(\"os\").path.getsize(sys.argv[3]) / 2**20:.0f} MiB')" "$start" "$end" "$DB"
+fi
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
@@ -57,6 +67,7 @@ restart_server() {
 }
 start_server
 
+if part endpoints; then
 SLUG=$(curl -s "$BASE/api/v1/articles?per_page=1&page=500" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["slug"])')
 
 # name|path
@@ -80,6 +91,7 @@ for entry in "${ENDPOINTS[@]}"; do
     errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
     printf '%-34s %12s %10s %10s %10s\n' "$name" "$rps" "$p50" "$p99" "${errors:-none}"
 done
+fi
 
 # ---- search ----------------------------------------------------------------------------
 # GET /search as a live search box uses it: a request on every keystroke, at 16 connections.
@@ -89,16 +101,19 @@ done
 #   keystrokes  readers type searches letter by letter, a request from the second letter
 #               on ("po", "pol", ... "police st"); which search they type follows a Zipf
 #               popularity over SEARCH_POOL searches, the usual shape of a search log.
-#               Measured in steady state: a warm-up run, then the measured run goes on
-#               with the same stream. Prints how many of the measured requests were new
-#               (asked for the first time, so ranked on the spot); the others were
-#               remembered (src/search/cache.rs).
+#               Measured in steady state: the stream's first SEARCH_WARMUP requests one
+#               at a time, then the measured run goes on with the same stream. Prints how
+#               many of the measured requests were new (asked for the first time, so
+#               ranked on the spot); the others were remembered (src/search/cache.rs).
+# Each row also gives the server's CPU time per request (user and system, all threads).
 #   cold        one, two, three words, and words being typed (the last cut after two
 #               letters or more): every request a query never asked before, as right after
 #               an article is saved (a write empties the search cache). The worst case.
+if part search; then
 SEARCH_CONNECTIONS=${SEARCH_CONNECTIONS:-16}
 SEARCH_POOL=${SEARCH_POOL:-2000}
 SEARCH_QUERIES=${SEARCH_QUERIES:-20000}
+SEARCH_WARMUP=${SEARCH_WARMUP:-20000}
 python3 - "$DB" "$WORK" "$SEARCH_QUERIES" "$SEARCH_POOL" <<'PY'
 import random, sqlite3, sys, urllib.parse
 db_path, out, count, pool_size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -178,25 +193,43 @@ done = function() io.write(string.format("reached %d\n", thread:get("i"))) end
 LUA
 
 to_ms() { awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[0-9]s$/ && $1 !~ /ms$/) v *= 1000; printf "%.2f", v }' <<<"$1"; }
+# Milliseconds of CPU the server has used so far (user and system, all threads): divided by
+# the requests of a run, the cost of a request, which varies far less from run to run on a
+# shared machine than latency does.
+server_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$SERVER_PID/stat"; }
+# search_row NAME WRK_OUTPUT CPU_MS
 search_row() {
-    local name=$1 out=$2
+    local name=$1 out=$2 cpu_ms=$3
     rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
     p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+    requests=$(awk '/requests in/ {print $1}' <<<"$out")
+    cpu=$(awk -v ms="$cpu_ms" -v n="$requests" 'BEGIN { printf "%.2f ms", (n > 0 ? ms / n : 0) }')
     errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-    printf '%-34s %12s %10s %10s %10s\n' "$name" "$rps" "$p50" "$p99" "${errors:-none}"
+    printf '%-34s %12s %10s %10s %12s %10s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "${errors:-none}"
     summary+=("$(printf '%s: p50 %s ms, p99 %s ms' "$name" "$(to_ms "$p50")" "$(to_ms "$p99")")")
 }
 summary=()
 printf '\n== search: %s connections, %s each\n' "$SEARCH_CONNECTIONS" "$DURATION"
-printf '%-34s %12s %10s %10s %10s\n' "queries" "req/s" p50 p99 errors
+printf '%-34s %12s %10s %10s %12s %10s\n' "queries" "req/s" p50 p99 "CPU/request" errors
 restart_server
 stream="$WORK/search-keystrokes.txt"
-warm=$(wrk -t1 -c"$SEARCH_CONNECTIONS" -d"$DURATION" -s "$WORK/stream.lua" "$BASE" -- "$stream" 0)
-from=$(awk '/^reached/ {print $2}' <<<"$warm")
+# Warm-up: the stream's first SEARCH_WARMUP requests, one at a time, so that every run
+# starts from the same remembered searches.
+python3 - "$BASE" "$stream" "$SEARCH_WARMUP" <<'PY'
+import http.client, sys, urllib.parse
+base, stream, count = urllib.parse.urlsplit(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+conn = http.client.HTTPConnection(base.hostname, base.port)
+with open(stream) as paths:
+    for _, path in zip(range(count), paths):
+        conn.request("GET", path.strip())
+        conn.getresponse().read()
+PY
+from=$SEARCH_WARMUP
+cpu=$(server_cpu_ms)
 out=$(wrk -t1 -c"$SEARCH_CONNECTIONS" -d"$DURATION" --latency -s "$WORK/stream.lua" "$BASE" -- "$stream" "$from")
 to=$(awk '/^reached/ {print $2}' <<<"$out")
-search_row "keystrokes, steady state" "$out"
+search_row "keystrokes, steady state" "$out" $(($(server_cpu_ms) - cpu))
 python3 - "$stream" "$from" "$to" <<'PY'
 import sys
 paths = open(sys.argv[1]).read().splitlines()
@@ -212,18 +245,23 @@ print(f"    {end - start} requests measured after {start} of warm-up; {new} of t
 PY
 restart_server
 for mix in one-word two-words three-words being-typed; do
+    cpu=$(server_cpu_ms)
     out=$(wrk -t"$THREADS" -c"$SEARCH_CONNECTIONS" -d"$DURATION" --latency \
         -s "$WORK/rotate.lua" "$BASE" -- "$WORK/search-$mix.txt" 0)
-    search_row "${mix//-/ }, cold" "$out"
+    search_row "${mix//-/ }, cold" "$out" $(($(server_cpu_ms) - cpu))
 done
 echo "search summary (target: p50 < 5 ms, p99 < 25 ms):"
 printf '    %s\n' "${summary[@]}"
+fi
 
 # ---- views ------------------------------------------------------------------------------
 # Ingest for VIEWS_DURATION (30 s by default) and the popular list with and without it.
+if part views; then
 source "$ROOT/bench/views.sh"
 bench_views
+fi
 
+if part plans; then
 echo
 echo "== query plans (the shapes of the SQL the list and search endpoints run; none may SCAN articles)"
 python3 - "$DB" <<'PY'
@@ -248,3 +286,4 @@ for name, sql in queries.items():
     for row in plan:
         print("   ", row[-1])
 PY
+fi

@@ -1,4 +1,5 @@
-//! Everything that only SQLite understands: connection pragmas. PostgreSQL will not need it.
+//! Everything that only SQLite understands: connection pragmas, and the extension search
+//! ranks with (`search/fts/rank.rs`). PostgreSQL will not need it.
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::CustomizeConnection;
@@ -33,8 +34,11 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
 
 /// Switches a new database file to WAL once, before the pool opens connections in parallel:
 /// changing the journal mode needs the file to itself, and racing openers would get "locked".
+///
+/// Also adds search's ranking function to every connection opened from then on.
 pub fn prepare(url: &str) -> Result<(), String> {
     use diesel::Connection;
+    crate::search::fts::register_ranking();
     let mut conn = SqliteConnection::establish(url).map_err(|error| error.to_string())?;
     conn.batch_execute(&format!(
         "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL;"

@@ -14,6 +14,10 @@ use diesel::sql_types::{BigInt, Bool, Integer, Text, Timestamp};
 use diesel::sqlite::Sqlite;
 use std::collections::HashMap;
 
+mod rank;
+
+pub use rank::register as register_ranking;
+
 use super::model::SearchTerms;
 use crate::articles::model::ArticleStatus;
 use crate::db::Conn;
@@ -33,7 +37,8 @@ const STATUS_MARK: char = '\u{E002}';
 /// The terms in FTS5 query syntax: every word a quoted string, so that nothing typed is an
 /// operator or a column name; all of them must match (juxtaposed strings are an AND); the
 /// last one with `*` when it matches as a prefix. No words make the empty string `""`,
-/// which matches nothing.
+/// which matches nothing. Phrases are separated by one space, which the ranking function
+/// relies on to tell them apart.
 pub fn match_expression(terms: &SearchTerms) -> String {
     if terms.words().is_empty() {
         return "\"\"".to_owned();
@@ -87,34 +92,52 @@ pub struct Scope<'a> {
     pub category_ids: Option<&'a [i64]>,
 }
 
+type Query = BoxedSqlQuery<'static, Sqlite, SqlQuery>;
+
+/// A query to finish with a [`Scope`]: its `head`, a SELECT list (maybe after a WITH).
+fn select(head: &str) -> Query {
+    diesel::sql_query(head).into_boxed()
+}
+
 impl Scope<'_> {
-    /// `head` (a SELECT list, maybe after a WITH) over the published matches whose date is
-    /// `when` (`<=`: public now, `>`: scheduled), for the caller to finish with more
-    /// conditions, an order and a limit.
+    /// `head` over the published matches whose date is `when` (`<=`: public now, `>`:
+    /// scheduled), for the caller to finish with more conditions, an order and a limit.
     ///
     /// The index drives the join (CROSS JOIN keeps that order), so a query ordered by rowid
     /// stops after its limit. Status, date and category come from a small covering index
     /// rather than from the article rows, whose status and date sit behind the long content
     /// columns. The visibility rule is `articles::queries::is_public`.
-    fn published_matches(
-        &self,
-        head: &str,
-        when: &str,
-    ) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
-        diesel::sql_query(format!(
-            "{head} FROM articles_fts \
+    fn published_matches(&self, head: Query, when: &str) -> Query {
+        head.sql(format!(
+            " FROM articles_fts \
              CROSS JOIN articles INDEXED BY articles_search_visibility \
                  ON articles.id = articles_fts.rowid \
              WHERE articles_fts MATCH ? AND articles.status = ? AND articles.published_at {when} ?"
         ))
-        .into_boxed::<Sqlite>()
         .bind::<Text, _>(self.expression.to_owned())
         .bind::<Text, _>(ArticleStatus::Published)
         .bind::<Timestamp, _>(self.now)
     }
 
+    /// `head` over the matches whose status is `published` (scheduled ones too), read from
+    /// the index alone: the words, and none of the other statuses, which are few and so
+    /// cheaper to rule out than `published` is to require.
+    fn published_in_index(&self, head: Query) -> Query {
+        let unpublished: Vec<String> = ArticleStatus::ALL
+            .iter()
+            .filter(|&&status| status != ArticleStatus::Published)
+            .map(|status| format!("\"{STATUS_MARK}{}\"", status.as_str()))
+            .collect();
+        head.sql(" FROM articles_fts WHERE articles_fts MATCH ?")
+            .bind::<Text, _>(format!(
+                "{} NOT ({})",
+                self.expression,
+                unpublished.join(" OR ")
+            ))
+    }
+
     /// `head` over the matches the public may see (in the categories, when given).
-    fn public_matches(&self, head: &str) -> BoxedSqlQuery<'static, Sqlite, SqlQuery> {
+    fn public_matches(&self, head: Query) -> Query {
         let query = self.published_matches(head, "<=");
         match self.category_ids {
             None => query,
@@ -129,13 +152,17 @@ impl Scope<'_> {
 /// by bm25 (a match in the title weighs ten times one in the text, one in the excerpt three
 /// times), then the most recently published.
 pub fn ranked_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult<Vec<i64>> {
+    let head = select(&format!(
+        "WITH matches AS MATERIALIZED ( \
+         SELECT articles_fts.rowid AS id, \
+                {}(articles_fts, ?, 10.0, 3.0, 1.0, 0.0) AS score, \
+                articles.published_at AS published_at",
+        rank::NAME
+    ))
+    // The phrases of the expression, for the ranking function to remember by.
+    .bind::<Text, _>(scope.expression.to_owned());
     let ranked: Vec<Id> = scope
-        .public_matches(
-            "WITH matches AS MATERIALIZED ( \
-                 SELECT articles_fts.rowid AS id, \
-                        bm25(articles_fts, 10.0, 3.0, 1.0, 0.0) AS score, \
-                        articles.published_at AS published_at",
-        )
+        .public_matches(head)
         .sql(
             " ORDER BY articles_fts.rowid DESC LIMIT ?) \
              SELECT id FROM matches ORDER BY score, published_at DESC, id DESC",
@@ -149,31 +176,19 @@ pub fn ranked_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult
 pub fn count_matches(conn: &mut Conn, scope: &Scope) -> QueryResult<i64> {
     if scope.category_ids.is_some() {
         let row: Count = scope
-            .public_matches("SELECT count(*) AS count")
+            .public_matches(select("SELECT count(*) AS count"))
             .get_result(conn)?;
         return Ok(row.count);
     }
-    // Without a category the index alone counts, reading no article row: the matches whose
-    // status (a word of the `search_status` column) is `published`, written as those whose
-    // status is none of the others, which are few and so cheaper to rule out; less the
-    // scheduled ones. A hundred thousand matches take a few milliseconds this way, and tens
-    // with a lookup per match.
-    let unpublished: Vec<String> = ArticleStatus::ALL
-        .iter()
-        .filter(|&&status| status != ArticleStatus::Published)
-        .map(|status| format!("\"{STATUS_MARK}{}\"", status.as_str()))
-        .collect();
-    let published: Count =
-        diesel::sql_query("SELECT count(*) AS count FROM articles_fts WHERE articles_fts MATCH ?")
-            .bind::<Text, _>(format!(
-                "{} NOT ({})",
-                scope.expression,
-                unpublished.join(" OR ")
-            ))
-            .get_result(conn)?;
+    // Without a category the index alone counts the published matches, reading no article
+    // row: a hundred thousand matches take a few milliseconds this way, and tens with a
+    // lookup per match. Less the scheduled ones.
+    let published: Count = scope
+        .published_in_index(select("SELECT count(*) AS count"))
+        .get_result(conn)?;
     // Scheduled articles are the latest written: the lookups start at the oldest of them.
     let scheduled: Count = scope
-        .published_matches("SELECT count(*) AS count", ">")
+        .published_matches(select("SELECT count(*) AS count"), ">")
         .sql(
             " AND articles_fts.rowid >= ( \
                  SELECT min(id) FROM articles WHERE status = ? AND published_at > ?)",
@@ -193,7 +208,7 @@ pub fn older_matches(
     limit: i64,
 ) -> QueryResult<Vec<i64>> {
     let older: Vec<Id> = scope
-        .public_matches("SELECT articles_fts.rowid AS id")
+        .public_matches(select("SELECT articles_fts.rowid AS id"))
         .sql(" AND articles_fts.rowid < ? ORDER BY articles_fts.rowid DESC LIMIT ? OFFSET ?")
         .bind::<BigInt, _>(before)
         .bind::<BigInt, _>(limit)
