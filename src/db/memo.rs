@@ -37,9 +37,17 @@ impl<K, V> Memo<K, V> {
 impl<K: Eq + Hash, V: Clone> Memo<K, (Option<NaiveDateTime>, V)> {
     /// The value remembered for `key`, if found at `generation` and not stale at `now`.
     pub fn get_until(&self, key: &K, generation: u64, now: NaiveDateTime) -> Option<V> {
-        self.get(key, generation)
-            .filter(|(valid_until, _)| valid_until.is_none_or(|until| now < until))
+        self.latest_until(key, now)
+            .filter(|(found_at, _)| *found_at == generation)
             .map(|(_, value)| value)
+    }
+
+    /// The value remembered for `key`, whatever generation it was found at (returned with
+    /// it), if not stale at `now`.
+    pub fn latest_until(&self, key: &K, now: NaiveDateTime) -> Option<(u64, V)> {
+        self.latest(key)
+            .filter(|(_, (valid_until, _))| valid_until.is_none_or(|until| now < until))
+            .map(|(found_at, (_, value))| (found_at, value))
     }
 
     /// Remembers a value found at `generation`, until `valid_until` at the latest.
@@ -51,11 +59,15 @@ impl<K: Eq + Hash, V: Clone> Memo<K, (Option<NaiveDateTime>, V)> {
 impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     /// The value remembered for `key`, if it was found at the current `generation`.
     pub fn get(&self, key: &K, generation: u64) -> Option<V> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(key)
+        self.latest(key)
             .filter(|(found_at, _)| *found_at == generation)
-            .map(|(_, value)| value.clone())
+            .map(|(_, value)| value)
+    }
+
+    /// The value remembered for `key` and the generation it was found at, current or not.
+    pub fn latest(&self, key: &K) -> Option<(u64, V)> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.get(key).cloned()
     }
 
     /// The remembered value, or the one `compute` finds, remembered. Concurrent callers that

@@ -1,7 +1,8 @@
 //! Search results, remembered while what a search can find stays the same: until the
 //! database's search version moves (an article is published or unpublished, or a published
 //! one is written, deleted, or changes text, date or category; drafts never move it) or a
-//! scheduled article comes due. A search box sends the same first letters and popular
+//! scheduled article comes due. Results from an older version are kept when the articles
+//! that moved it were no match then and are none now (`queries::unchanged`). A search box sends the same first letters and popular
 //! words over and over, from every reader; ranking them again costs milliseconds. One
 //! cache serves every worker.
 
@@ -32,6 +33,9 @@ pub struct Matches {
     pub ranked: Vec<i64>,
     /// How many there are in all.
     pub total: i64,
+    /// The search version they were found at: they hold from it to the version they are
+    /// remembered at, and so does a page of them found in between.
+    pub since: i64,
 }
 
 /// What a page of results depends on, besides the version.
@@ -65,6 +69,13 @@ impl<K: Eq + Hash, V: Clone> Remembered<K, V> {
     /// The value remembered under `key`, if it was found at `version` and is still current.
     pub fn get(&self, key: &K, version: i64, now: NaiveDateTime) -> Option<V> {
         self.0.get_until(key, generation(version), now)
+    }
+
+    /// The value remembered under `key` and the version it was found at, which may be an
+    /// older one, unless a scheduled article has come due since.
+    pub fn latest(&self, key: &K, now: NaiveDateTime) -> Option<(i64, V)> {
+        let (found_at, value) = self.0.latest_until(key, now)?;
+        Some((i64::try_from(found_at).unwrap_or_default(), value))
     }
 
     pub fn put(&self, key: K, version: i64, valid_until: Option<NaiveDateTime>, value: V) {

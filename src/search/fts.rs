@@ -172,6 +172,16 @@ pub fn ranked_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult
     Ok(ranked.into_iter().map(|row| row.id).collect())
 }
 
+/// Whether article `id` is a public match.
+pub fn is_public_match(conn: &mut Conn, scope: &Scope, id: i64) -> QueryResult<bool> {
+    let row: Count = scope
+        .public_matches(select("SELECT count(*) AS count"))
+        .sql(" AND articles_fts.rowid = ?")
+        .bind::<BigInt, _>(id)
+        .get_result(conn)?;
+    Ok(row.count > 0)
+}
+
 /// How many public matches there are.
 pub fn count_matches(conn: &mut Conn, scope: &Scope) -> QueryResult<i64> {
     if scope.category_ids.is_some() {
@@ -276,11 +286,32 @@ struct Version {
     version: i64,
 }
 
-/// The search version: triggers move it whenever what a search can find changes.
+/// The search version: triggers move it whenever what a search can find changes, and log
+/// the article that moved it in `search_changes`.
 pub fn version(conn: &mut Conn) -> QueryResult<i64> {
     diesel::sql_query("SELECT version FROM search_version")
         .get_result::<Version>(conn)
         .map(|row| row.version)
+}
+
+#[derive(QueryableByName)]
+struct Change {
+    #[diesel(sql_type = BigInt)]
+    article_id: i64,
+}
+
+/// The articles whose changes moved the search version from `from` to `to`, one per
+/// version; `None` when the log misses some of them (it keeps the latest 1,024, and a bulk
+/// load moves the version without it).
+pub fn changes(conn: &mut Conn, from: i64, to: i64) -> QueryResult<Option<Vec<i64>>> {
+    let changed: Vec<Change> = diesel::sql_query(
+        "SELECT article_id FROM search_changes WHERE version > ? AND version <= ? ORDER BY version",
+    )
+    .bind::<BigInt, _>(from)
+    .bind::<BigInt, _>(to)
+    .load(conn)?;
+    let complete = usize::try_from(to - from).is_ok_and(|count| count == changed.len());
+    Ok(complete.then(|| changed.into_iter().map(|row| row.article_id).collect()))
 }
 
 fn json_array(ids: &[i64]) -> String {

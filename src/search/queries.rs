@@ -2,6 +2,7 @@
 //! them as summaries with snippets; both are remembered until what a search can find
 //! changes.
 
+use chrono::NaiveDateTime;
 use std::sync::Arc;
 
 use super::cache::{FoundPage, Matches, PageKey, SearchCache, Sought};
@@ -12,6 +13,10 @@ use crate::db::Conn;
 use crate::error::ApiError;
 use crate::http::Page;
 use crate::http::time::now;
+
+/// Changes of the search version after which remembered matches are found again rather
+/// than checked article by article.
+const MAX_CHANGES: i64 = 32;
 
 /// One page of the public articles that match, and how many there are: the `ranked` newest
 /// matches best first, then the older ones, newest first. Ranking only the newest bounds
@@ -54,18 +59,13 @@ pub fn search(
                 now,
                 category_ids: key.sought.category_ids.as_deref(),
             };
-            let matches = match cache.matches.get(&key.sought, version, now) {
-                Some(matches) => matches,
-                None => {
-                    let matches = Arc::new(find_matches(conn, &scope, ranked)?);
-                    let sought = key.sought.clone();
-                    cache
-                        .matches
-                        .put(sought, version, valid_until, Arc::clone(&matches));
-                    matches
-                }
+            let remembered = (version, valid_until);
+            let matches = current_matches(conn, cache, &scope, &key.sought, remembered, ranked)?;
+            let kept = cache.pages.latest(&key, now);
+            let found = match kept.filter(|(found_at, _)| *found_at >= matches.since) {
+                Some((_, found)) => found,
+                None => find_page(conn, &scope, &matches, page)?,
             };
-            let found = find_page(conn, &scope, &matches, page)?;
             cache.pages.put(key, version, valid_until, found.clone());
             found
         }
@@ -90,8 +90,74 @@ fn with_summaries(
         .collect())
 }
 
-/// Ranks the newest `ranked` matches and counts them all (only when there are more).
-fn find_matches(conn: &mut Conn, scope: &Scope, ranked: i64) -> Result<Matches, ApiError> {
+/// The matches at `version`: remembered at it, or at an older one if the changes since
+/// leave them as they were, or else found; remembered at it until `valid_until`.
+fn current_matches(
+    conn: &mut Conn,
+    cache: &SearchCache,
+    scope: &Scope,
+    sought: &Sought,
+    (version, valid_until): (i64, Option<NaiveDateTime>),
+    ranked: i64,
+) -> Result<Arc<Matches>, ApiError> {
+    if let Some(matches) = cache.matches.get(sought, version, scope.now) {
+        return Ok(matches);
+    }
+    let kept = match cache.matches.latest(sought, scope.now) {
+        Some((found_at, matches)) if unchanged(conn, scope, &matches, found_at, version)? => {
+            Some(matches)
+        }
+        _ => None,
+    };
+    let matches = match kept {
+        Some(matches) => matches,
+        None => Arc::new(find_matches(conn, scope, ranked, version)?),
+    };
+    cache
+        .matches
+        .put(sought.clone(), version, valid_until, Arc::clone(&matches));
+    Ok(matches)
+}
+
+/// Whether the articles whose changes moved the search version from `from` to `to` leave
+/// these matches (found at `from`) as they were: none of them was a public match then, and
+/// none is one now. One that was would be among the ranked matches, the newest, unless it
+/// is older than all of them and there are more: then it may have been, and the matches
+/// are found again; as they are after more than [`MAX_CHANGES`] changes.
+fn unchanged(
+    conn: &mut Conn,
+    scope: &Scope,
+    matches: &Matches,
+    from: i64,
+    to: i64,
+) -> Result<bool, ApiError> {
+    if to - from > MAX_CHANGES {
+        return Ok(false);
+    }
+    let Some(mut changed) = fts::changes(conn, from, to)? else {
+        return Ok(false);
+    };
+    changed.sort_unstable();
+    changed.dedup();
+    let oldest_ranked = matches.ranked.iter().min().copied().unwrap_or(i64::MAX);
+    let unranked = matches.total > i64::try_from(matches.ranked.len()).unwrap_or(i64::MAX);
+    for id in changed {
+        let was_match = matches.ranked.contains(&id) || (unranked && id < oldest_ranked);
+        if was_match || fts::is_public_match(conn, scope, id)? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Ranks the newest `ranked` matches and counts them all (only when there are more), at
+/// search version `version`.
+fn find_matches(
+    conn: &mut Conn,
+    scope: &Scope,
+    ranked: i64,
+    version: i64,
+) -> Result<Matches, ApiError> {
     let best = fts::ranked_matches(conn, scope, ranked)?;
     let found = i64::try_from(best.len()).unwrap_or(i64::MAX);
     let total = match found < ranked {
@@ -101,6 +167,7 @@ fn find_matches(conn: &mut Conn, scope: &Scope, ranked: i64) -> Result<Matches, 
     Ok(Matches {
         ranked: best,
         total,
+        since: version,
     })
 }
 

@@ -433,6 +433,117 @@ async fn drafts_archived_and_scheduled_articles_are_never_found() {
     assert!(found(&app, "wombat").await.is_empty());
 }
 
+/// Remembered searches survive changes that cannot touch them, so every step searches
+/// first, then changes an article, then searches again.
+#[actix_web::test]
+async fn a_remembered_search_sees_every_change_that_touches_it() {
+    let app = TestApp::spawn_with(&[("SEARCH_RANKED_MATCHES", "2")]).await;
+    let token = app.admin_token.clone();
+    let coast = app.category(json!({"name": "Coast"})).await;
+    // Oldest first: only the two newest matches are ranked.
+    let oldest = story(&app, "Walrus one", "On the ice.").await;
+    let unrelated = story(&app, "Otter news", "In the kelp.").await;
+    for title in ["Walrus two", "Walrus three", "Walrus four"] {
+        story(&app, title, "On the ice.").await;
+    }
+    let all = |titles: &[&str]| (strings(titles), i64::try_from(titles.len()).unwrap_or(0));
+    let before = page(&app, "walrus", "&per_page=10").await;
+    assert_eq!(before.1, 4);
+    assert_eq!(
+        page(&app, "walrus", "&per_page=1&page=3").await.0,
+        ["Walrus two"]
+    );
+
+    // A change no remembered search matches: the same results.
+    story(&app, "Seal news", "On the rocks.").await;
+    assert_eq!(page(&app, "walrus", "&per_page=10").await, before);
+    assert_eq!(
+        page(&app, "walrus", "&per_page=1&page=3").await.0,
+        ["Walrus two"]
+    );
+
+    // A new match is found, and moves the later pages.
+    story(&app, "Walrus five", "On the ice.").await;
+    let (titles, total) = page(&app, "walrus", "&per_page=10").await;
+    assert_eq!(
+        (titles.first().map(String::as_str), total),
+        (Some("Walrus five"), 5)
+    );
+    assert_eq!(
+        page(&app, "walrus", "&per_page=1&page=3").await.0,
+        ["Walrus three"]
+    );
+
+    // An old match, older than the ranked ones, that no longer matches.
+    let path = |article: &Value| format!("{ARTICLES}/{}", article["id"]);
+    let edited = app
+        .patch_as(&path(&oldest), &token, json!({"title": "Seal one"}))
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.text);
+    assert_eq!(page(&app, "walrus", "&per_page=10").await.1, 4);
+    // An old article that now matches.
+    let edited = app
+        .patch_as(
+            &path(&unrelated),
+            &token,
+            json!({"content": "<p>A walrus.</p>"}),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.text);
+    let (titles, total) = page(&app, "walrus", "&per_page=10").await;
+    assert_eq!(
+        (titles.last().map(String::as_str), total),
+        (Some("Otter news"), 5)
+    );
+
+    // A ranked match unpublished.
+    let newest = app
+        .get(&format!("{ARTICLES}?search=walrus&per_page=1"))
+        .await;
+    let unpublished = app
+        .patch_as(
+            &path(&newest.body["data"][0]),
+            &token,
+            json!({"status": "draft"}),
+        )
+        .await;
+    assert_eq!(unpublished.status, 200, "{}", unpublished.text);
+    assert_eq!(
+        page(&app, "walrus", "&per_page=10").await,
+        all(&["Walrus four", "Walrus three", "Walrus two", "Otter news"])
+    );
+
+    // A category's search sees an article moved into the category.
+    assert_eq!(page(&app, "walrus", "&category=coast").await.1, 0);
+    let moved = app
+        .patch_as(
+            &path(&unrelated),
+            &token,
+            json!({"category_id": coast["id"]}),
+        )
+        .await;
+    assert_eq!(moved.status, 200, "{}", moved.text);
+    assert_eq!(
+        page(&app, "walrus", "&category=coast").await,
+        all(&["Otter news"])
+    );
+
+    // A scheduled match is found once it comes due, not before.
+    let due = Utc::now() + TimeDelta::seconds(2);
+    let at = due.to_rfc3339_opts(SecondsFormat::Millis, true);
+    let body = json!({"title": "Walrus six", "content": "<p>Soon.</p>", "status": "published", "published_at": at});
+    app.article(&token, body).await;
+    assert_eq!(page(&app, "walrus", "&per_page=10").await.1, 4);
+    while Utc::now() <= due {
+        actix_web::rt::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let (titles, total) = page(&app, "walrus", "&per_page=10").await;
+    assert_eq!(
+        (titles.first().map(String::as_str), total),
+        (Some("Walrus six"), 5)
+    );
+}
+
 #[actix_web::test]
 async fn edits_and_deletes_reach_the_index_at_once() {
     let app = TestApp::spawn().await;
