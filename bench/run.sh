@@ -52,6 +52,12 @@ else
     python3 -c "import sys; print(f'seeded in {float(sys.argv[2]) - float(sys.argv[1]):.1f} s, database {__import__(\"os\").path.getsize(sys.argv[3]) / 2**20:.0f} MiB')" "$start" "$end" "$DB"
 fi
 
+# An editor for the runs that publish while searches are measured.
+BENCH_EDITOR=bench-editor@example.com
+BENCH_PASSWORD=bench-password-$RANDOM$RANDOM
+printf '%s\n' "$BENCH_PASSWORD" | DATABASE_URL="$DB" "$BIN" create-user \
+    --email "$BENCH_EDITOR" --role editor --display-name "Bench editor" >/dev/null
+
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 start_server() {
@@ -105,10 +111,10 @@ fi
 #               at a time, then the measured run goes on with the same stream. Prints how
 #               many of the measured requests were new (asked for the first time, so
 #               ranked on the spot); the others were remembered (src/search/cache.rs).
-# Each row also gives the server's CPU time per request (user and system, all threads).
+#               Then again while an editor publishes an article a second.
 #   cold        one, two, three words, and words being typed (the last cut after two
-#               letters or more): every request a query never asked before, as right after
-#               an article is saved (a write empties the search cache). The worst case.
+#               letters or more): every request a query never asked before. The worst case.
+# Each row also gives the server's CPU time per request (user and system, all threads).
 if part search; then
 SEARCH_CONNECTIONS=${SEARCH_CONNECTIONS:-16}
 SEARCH_POOL=${SEARCH_POOL:-2000}
@@ -212,11 +218,16 @@ search_row() {
 summary=()
 printf '\n== search: %s connections, %s each\n' "$SEARCH_CONNECTIONS" "$DURATION"
 printf '%-34s %12s %10s %10s %12s %10s\n' "queries" "req/s" p50 p99 "CPU/request" errors
-restart_server
 stream="$WORK/search-keystrokes.txt"
-# Warm-up: the stream's first SEARCH_WARMUP requests, one at a time, so that every run
-# starts from the same remembered searches.
-python3 - "$BASE" "$stream" "$SEARCH_WARMUP" <<'PY'
+# keystrokes NAME [PUBLISH]: the keystroke stream from a fresh server, in steady state; with
+# PUBLISH, an editor publishes an article a second while it is measured (a copy of a random
+# published one: new text that matches what real articles match).
+keystrokes() {
+    local name=$1 publish=${2:-}
+    restart_server
+    # Warm-up: the stream's first SEARCH_WARMUP requests, one at a time, so that every run
+    # starts from the same remembered searches.
+    python3 - "$BASE" "$stream" "$SEARCH_WARMUP" <<'PY'
 import http.client, sys, urllib.parse
 base, stream, count = urllib.parse.urlsplit(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 conn = http.client.HTTPConnection(base.hostname, base.port)
@@ -225,12 +236,45 @@ with open(stream) as paths:
         conn.request("GET", path.strip())
         conn.getresponse().read()
 PY
-from=$SEARCH_WARMUP
-cpu=$(server_cpu_ms)
-out=$(wrk -t1 -c"$SEARCH_CONNECTIONS" -d"$DURATION" --latency -s "$WORK/stream.lua" "$BASE" -- "$stream" "$from")
-to=$(awk '/^reached/ {print $2}' <<<"$out")
-search_row "keystrokes, steady state" "$out" $(($(server_cpu_ms) - cpu))
-python3 - "$stream" "$from" "$to" <<'PY'
+    local publisher=
+    if [[ -n "$publish" ]]; then
+        python3 - "$BASE" "$BENCH_EDITOR" "$BENCH_PASSWORD" "$DURATION" >"$WORK/published" <<'PY' &
+import http.client, json, random, re, sys, time, urllib.parse
+base, email, password = urllib.parse.urlsplit(sys.argv[1]), sys.argv[2], sys.argv[3]
+seconds = float(re.sub(r"s$", "", sys.argv[4]))
+conn = http.client.HTTPConnection(base.hostname, base.port)
+def call(method, path, body=None, token=None):
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    conn.request(method, "/api/v1" + path, json.dumps(body) if body else None, headers)
+    response = conn.getresponse()
+    return response.status, json.loads(response.read() or b"null")
+_, login = call("POST", "/auth/login", {"email": email, "password": password})
+token = login["access_token"]
+_, newest = call("GET", "/articles?per_page=1")
+top = newest["data"][0]["id"]
+rng, published, start = random.Random(11), 0, time.monotonic()
+while time.monotonic() - start < seconds:
+    status, article = call("GET", f"/articles/{rng.randint(1, top)}")
+    if status == 200:
+        copy = {key: article[key] for key in ("title", "excerpt")}
+        category = article.get("category") or {}
+        copy.update(content=article["content_html"], status="published", category_id=category.get("id"))
+        status, _ = call("POST", "/articles", copy, token)
+        published += status == 201
+    time.sleep(max(0.0, published + 1 - (time.monotonic() - start)))
+print(published)
+PY
+        publisher=$!
+    fi
+    local from=$SEARCH_WARMUP cpu out to
+    cpu=$(server_cpu_ms)
+    out=$(wrk -t1 -c"$SEARCH_CONNECTIONS" -d"$DURATION" --latency -s "$WORK/stream.lua" "$BASE" -- "$stream" "$from")
+    to=$(awk '/^reached/ {print $2}' <<<"$out")
+    search_row "$name" "$out" $(($(server_cpu_ms) - cpu))
+    [[ -n "$publisher" ]] && wait "$publisher" && echo "    $(cat "$WORK/published") articles published while measured"
+    python3 - "$stream" "$from" "$to" <<'PY'
 import sys
 paths = open(sys.argv[1]).read().splitlines()
 start, end = int(sys.argv[2]), int(sys.argv[3])
@@ -243,6 +287,9 @@ for i in range(start, end):
 print(f"    {end - start} requests measured after {start} of warm-up; {new} of them "
       f"({100 * new / max(end - start, 1):.1f}%) were searches asked for the first time")
 PY
+}
+keystrokes "keystrokes, steady state"
+keystrokes "keystrokes, 1 article/s published" publish
 restart_server
 for mix in one-word two-words three-words being-typed; do
     cpu=$(server_cpu_ms)

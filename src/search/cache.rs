@@ -1,8 +1,8 @@
 //! Search results, remembered while what a search can find stays the same: until the
 //! database's search version moves (an article is published or unpublished, or a published
 //! one is written, deleted, or changes text, date or category; drafts never move it) or a
-//! scheduled article comes due. Results from an older version are kept when the articles
-//! that moved it were no match then and are none now (`queries::unchanged`). A search box sends the same first letters and popular
+//! scheduled article comes due. Matches from an older version are brought up to date when
+//! the few articles that moved it were no match then (`queries::brought_up_to_date`). A search box sends the same first letters and popular
 //! words over and over, from every reader; ranking them again costs milliseconds. One
 //! cache serves every worker.
 
@@ -10,10 +10,11 @@ use chrono::NaiveDateTime;
 use std::hash::Hash;
 use std::sync::Arc;
 
+use super::fts::Hit;
 use crate::db::memo::Memo;
 
-/// How many searches' matches are kept (a few kilobytes each: up to
-/// `SEARCH_RANKED_MATCHES` ids); more are forgotten all at once.
+/// How many searches' matches are kept (up to 16 kilobytes each: an id and a score for
+/// each of up to `SEARCH_RANKED_MATCHES` matches); more are forgotten all at once.
 const MAX_SEARCHES: usize = 4_096;
 /// How many pages of results are kept (a few kilobytes of snippets each).
 const MAX_PAGES: usize = 16_384;
@@ -30,7 +31,7 @@ pub struct Sought {
 #[derive(Debug)]
 pub struct Matches {
     /// The newest ones, best first.
-    pub ranked: Vec<i64>,
+    pub ranked: Vec<Hit>,
     /// How many there are in all.
     pub total: i64,
     /// The search version they were found at: they hold from it to the version they are

@@ -10,8 +10,9 @@ use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Bool, Integer, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Double, Integer, Text, Timestamp};
 use diesel::sqlite::Sqlite;
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 mod rank;
@@ -148,38 +149,57 @@ impl Scope<'_> {
     }
 }
 
-/// The ids of the `limit` newest public matches (by id, that is by creation), best first
-/// by bm25 (a match in the title weighs ten times one in the text, one in the excerpt three
-/// times), then the most recently published.
-pub fn ranked_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult<Vec<i64>> {
-    let head = select(&format!(
-        "WITH matches AS MATERIALIZED ( \
-         SELECT articles_fts.rowid AS id, \
-                {}(articles_fts, ?, 10.0, 3.0, 1.0, 0.0) AS score, \
-                articles.published_at AS published_at",
+/// A public match and its bm25 score (lower is better, as FTS5 has it).
+#[derive(Debug, Clone, Copy, PartialEq, QueryableByName)]
+pub struct Hit {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = Double)]
+    pub score: f64,
+}
+
+impl Hit {
+    /// Best first: the lowest score, then the most recently written.
+    pub fn best_first(&self, other: &Self) -> Ordering {
+        self.score
+            .total_cmp(&other.score)
+            .then(other.id.cmp(&self.id))
+    }
+}
+
+/// `head` (the start of a query) and the SELECT list of [`Hit`]s, for a scope to finish.
+fn hits(scope: &Scope, head: &str) -> Query {
+    select(&format!(
+        "{head}SELECT articles_fts.rowid AS id, \
+         {}(articles_fts, ?, 10.0, 3.0, 1.0, 0.0) AS score",
         rank::NAME
     ))
     // The phrases of the expression, for the ranking function to remember by.
-    .bind::<Text, _>(scope.expression.to_owned());
-    let ranked: Vec<Id> = scope
-        .public_matches(head)
-        .sql(
-            " ORDER BY articles_fts.rowid DESC LIMIT ?) \
-             SELECT id FROM matches ORDER BY score, published_at DESC, id DESC",
-        )
-        .bind::<BigInt, _>(limit)
-        .load(conn)?;
-    Ok(ranked.into_iter().map(|row| row.id).collect())
+    .bind::<Text, _>(scope.expression.to_owned())
 }
 
-/// Whether article `id` is a public match.
-pub fn is_public_match(conn: &mut Conn, scope: &Scope, id: i64) -> QueryResult<bool> {
-    let row: Count = scope
-        .public_matches(select("SELECT count(*) AS count"))
+/// The `limit` newest public matches (by id, that is by creation), best first by bm25 (a
+/// match in the title weighs ten times one in the text, one in the excerpt three times),
+/// then the most recently written.
+pub fn ranked_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult<Vec<Hit>> {
+    scope
+        .public_matches(hits(scope, "WITH matches AS MATERIALIZED ("))
+        .sql(
+            " ORDER BY articles_fts.rowid DESC LIMIT ?) \
+             SELECT id, score FROM matches ORDER BY score, id DESC",
+        )
+        .bind::<BigInt, _>(limit)
+        .load(conn)
+}
+
+/// Article `id` with its score, if it is a public match.
+pub fn public_match(conn: &mut Conn, scope: &Scope, id: i64) -> QueryResult<Option<Hit>> {
+    scope
+        .public_matches(hits(scope, ""))
         .sql(" AND articles_fts.rowid = ?")
         .bind::<BigInt, _>(id)
-        .get_result(conn)?;
-    Ok(row.count > 0)
+        .get_result(conn)
+        .optional()
 }
 
 /// How many public matches there are.

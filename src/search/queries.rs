@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use std::sync::Arc;
 
 use super::cache::{FoundPage, Matches, PageKey, SearchCache, Sought};
-use super::fts::{self, MATCH_END, MATCH_START, Scope};
+use super::fts::{self, Hit, MATCH_END, MATCH_START, Scope};
 use super::model::{SearchResult, SearchTerms, highlighted_html};
 use crate::articles::queries as articles;
 use crate::db::Conn;
@@ -104,10 +104,10 @@ fn current_matches(
         return Ok(matches);
     }
     let kept = match cache.matches.latest(sought, scope.now) {
-        Some((found_at, matches)) if unchanged(conn, scope, &matches, found_at, version)? => {
-            Some(matches)
+        Some((found_at, matches)) => {
+            brought_up_to_date(conn, scope, &matches, (found_at, version), ranked)?
         }
-        _ => None,
+        None => None,
     };
     let matches = match kept {
         Some(matches) => matches,
@@ -119,35 +119,72 @@ fn current_matches(
     Ok(matches)
 }
 
-/// Whether the articles whose changes moved the search version from `from` to `to` leave
-/// these matches (found at `from`) as they were: none of them was a public match then, and
-/// none is one now. One that was would be among the ranked matches, the newest, unless it
-/// is older than all of them and there are more: then it may have been, and the matches
-/// are found again; as they are after more than [`MAX_CHANGES`] changes.
-fn unchanged(
+/// Matches found at search version `from`, as they are at `to`, found from the articles
+/// whose changes moved the version (at most [`MAX_CHANGES`]) rather than from the whole
+/// index: an article that was no match then and is one now joins them (ranked if it is
+/// among the newest `ranked`). `None` when one of them may have been a match: it is among
+/// the ranked matches, or older than all of them while there are more; they are found
+/// again then. Scores are those of when each was ranked: the counts behind them drift by
+/// a few changes, well within what `fts::rank` allows.
+fn brought_up_to_date(
     conn: &mut Conn,
     scope: &Scope,
-    matches: &Matches,
-    from: i64,
-    to: i64,
-) -> Result<bool, ApiError> {
+    matches: &Arc<Matches>,
+    (from, to): (i64, i64),
+    ranked: i64,
+) -> Result<Option<Arc<Matches>>, ApiError> {
     if to - from > MAX_CHANGES {
-        return Ok(false);
+        return Ok(None);
     }
     let Some(mut changed) = fts::changes(conn, from, to)? else {
-        return Ok(false);
+        return Ok(None);
     };
     changed.sort_unstable();
     changed.dedup();
-    let oldest_ranked = matches.ranked.iter().min().copied().unwrap_or(i64::MAX);
-    let unranked = matches.total > i64::try_from(matches.ranked.len()).unwrap_or(i64::MAX);
-    for id in changed {
-        let was_match = matches.ranked.contains(&id) || (unranked && id < oldest_ranked);
-        if was_match || fts::is_public_match(conn, scope, id)? {
-            return Ok(false);
-        }
+    let was_match = |id: i64| {
+        let oldest = oldest_ranked(&matches.ranked);
+        matches.ranked.iter().any(|hit| hit.id == id) || (has_unranked(matches) && id < oldest)
+    };
+    if changed.iter().any(|&id| was_match(id)) {
+        return Ok(None);
     }
-    Ok(true)
+    let mut now = Matches {
+        ranked: matches.ranked.clone(),
+        total: matches.total,
+        since: matches.since,
+    };
+    for id in changed {
+        let Some(hit) = fts::public_match(conn, scope, id)? else {
+            continue;
+        };
+        // A match among the newest `ranked` is ranked, and pushes the oldest ranked out.
+        if !has_unranked(&now) || id > oldest_ranked(&now.ranked) {
+            let at = now
+                .ranked
+                .partition_point(|other| other.best_first(&hit).is_lt());
+            now.ranked.insert(at, hit);
+            if i64::try_from(now.ranked.len()).unwrap_or(i64::MAX) > ranked {
+                let oldest = oldest_ranked(&now.ranked);
+                now.ranked.retain(|other| other.id != oldest);
+            }
+        }
+        now.total += 1;
+        now.since = to;
+    }
+    Ok(Some(match now.since == matches.since {
+        true => Arc::clone(matches),
+        false => Arc::new(now),
+    }))
+}
+
+/// The oldest of the ranked matches (`i64::MAX` when there are none).
+fn oldest_ranked(ranked: &[Hit]) -> i64 {
+    ranked.iter().map(|hit| hit.id).min().unwrap_or(i64::MAX)
+}
+
+/// Whether there are matches older than the ranked ones.
+fn has_unranked(matches: &Matches) -> bool {
+    matches.total > i64::try_from(matches.ranked.len()).unwrap_or(i64::MAX)
 }
 
 /// Ranks the newest `ranked` matches and counts them all (only when there are more), at
@@ -184,14 +221,14 @@ fn find_page(
         .iter()
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(usize::try_from(page.per_page).unwrap_or(0))
-        .copied()
+        .map(|hit| hit.id)
         .collect();
     let ranked = i64::try_from(matches.ranked.len()).unwrap_or(i64::MAX);
     let missing = page.per_page - i64::try_from(ids.len()).unwrap_or(0);
-    let older = missing > 0 && offset < matches.total && ranked < matches.total;
     // The ranked matches are the newest: older ones are those below the lowest of them.
-    if let Some(&oldest) = matches.ranked.iter().min().filter(|_| older) {
+    if missing > 0 && offset < matches.total && has_unranked(matches) {
         let skip = offset.saturating_sub(ranked).max(0);
+        let oldest = oldest_ranked(&matches.ranked);
         ids.extend(fts::older_matches(conn, scope, oldest, skip, missing)?);
     }
     let mut snippets = fts::snippets(conn, scope.expression, &ids)?;
