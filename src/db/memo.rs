@@ -5,15 +5,26 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
 
-/// How many values a memo keeps by default; when full it forgets them all at once.
+/// How many values a memo keeps by default, twice over (see [`Entries`]).
 const MAX_ENTRIES: usize = 100_000;
 
 #[derive(Debug)]
 pub struct Memo<K, V> {
-    entries: Mutex<HashMap<K, (u64, V)>>,
+    entries: Mutex<Entries<K, V>>,
     /// Held while a missing value is computed, so that concurrent misses compute it once.
     computing: Mutex<()>,
     capacity: usize,
+}
+
+/// Values in two generations, each found at a database generation. When the current one
+/// is full, it becomes the previous one, and the previous one is forgotten; a value asked
+/// for from the previous one moves back to the current. What is asked for often (the
+/// popular searches) stays, and at most twice the capacity is kept, without the
+/// bookkeeping of a least-recently-used list.
+#[derive(Debug)]
+struct Entries<K, V> {
+    current: HashMap<K, (u64, V)>,
+    previous: HashMap<K, (u64, V)>,
 }
 
 impl<K, V> Default for Memo<K, V> {
@@ -26,7 +37,10 @@ impl<K, V> Memo<K, V> {
     /// A memo for values too large to keep 100,000 of.
     pub fn with_capacity(capacity: usize) -> Self {
         Self {
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new(Entries {
+                current: HashMap::new(),
+                previous: HashMap::new(),
+            }),
             computing: Mutex::new(()),
             capacity,
         }
@@ -34,7 +48,7 @@ impl<K, V> Memo<K, V> {
 }
 
 /// Values that also go stale at an instant: when the next scheduled article becomes public.
-impl<K: Eq + Hash, V: Clone> Memo<K, (Option<NaiveDateTime>, V)> {
+impl<K: Eq + Hash + Clone, V: Clone> Memo<K, (Option<NaiveDateTime>, V)> {
     /// The value remembered for `key`, if found at `generation` and not stale at `now`.
     pub fn get_until(&self, key: &K, generation: u64, now: NaiveDateTime) -> Option<V> {
         self.latest_until(key, now)
@@ -56,7 +70,7 @@ impl<K: Eq + Hash, V: Clone> Memo<K, (Option<NaiveDateTime>, V)> {
     }
 }
 
-impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+impl<K: Eq + Hash + Clone, V: Clone> Memo<K, V> {
     /// The value remembered for `key`, if it was found at the current `generation`.
     pub fn get(&self, key: &K, generation: u64) -> Option<V> {
         self.latest(key)
@@ -66,8 +80,13 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
 
     /// The value remembered for `key` and the generation it was found at, current or not.
     pub fn latest(&self, key: &K) -> Option<(u64, V)> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.get(key).cloned()
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(entry) = entries.current.get(key) {
+            return Some(entry.clone());
+        }
+        let entry = entries.previous.remove(key)?;
+        entries.insert(key.clone(), entry.clone(), self.capacity);
+        Some(entry)
     }
 
     /// The remembered value, or the one `compute` finds, remembered. Concurrent callers that
@@ -95,10 +114,19 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     /// found the value: a write racing the query then makes the entry stale, never wrong.
     pub fn put(&self, key: K, generation: u64, value: V) {
         let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= self.capacity {
-            entries.clear();
+        entries.insert(key, (generation, value), self.capacity);
+    }
+}
+
+impl<K: Eq + Hash, V> Entries<K, V> {
+    fn insert(&mut self, key: K, entry: (u64, V), capacity: usize) {
+        // Only a new key can overflow the current generation: one put again (a value found
+        // anew, or confirmed at a later database generation) takes its old place.
+        if self.current.len() >= capacity && !self.current.contains_key(&key) {
+            self.previous = std::mem::take(&mut self.current);
         }
-        entries.insert(key, (generation, value));
+        self.previous.remove(&key);
+        self.current.insert(key, entry);
     }
 }
 
@@ -129,11 +157,28 @@ mod tests {
     }
 
     #[test]
-    fn a_full_memo_starts_over() {
+    fn a_full_memo_keeps_its_values_when_one_is_put_again() {
         let memo = Memo::with_capacity(2);
         memo.put(1, 1, 1);
         memo.put(2, 1, 2);
+        memo.put(2, 2, 20);
+        assert_eq!((memo.get(&1, 1), memo.get(&2, 2)), (Some(1), Some(20)));
+    }
+
+    #[test]
+    fn a_full_memo_forgets_what_was_not_asked_for_since_it_was_last_full() {
+        let memo = Memo::with_capacity(2);
+        memo.put(1, 1, 1);
+        memo.put(2, 1, 2);
+        // Full: 1 and 2 become the previous generation.
         memo.put(3, 1, 3);
-        assert_eq!((memo.get(&1, 1), memo.get(&3, 1)), (None, Some(3)));
+        // Asked for: back in the current one.
+        assert_eq!(memo.get(&1, 1), Some(1));
+        // Full again: 3 and 1 become the previous generation, 2 is forgotten.
+        memo.put(4, 1, 4);
+        assert_eq!(
+            [2, 1, 3, 4].map(|key| memo.get(&key, 1)),
+            [None, Some(1), Some(3), Some(4)]
+        );
     }
 }

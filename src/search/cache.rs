@@ -13,10 +13,10 @@ use std::sync::Arc;
 use super::fts::Hit;
 use crate::db::memo::Memo;
 
-/// How many searches' matches are kept (up to 16 kilobytes each: an id and a score for
-/// each of up to `SEARCH_RANKED_MATCHES` matches); more are forgotten all at once.
+/// How many searches' matches are kept, twice over (the memo's two generations): up to 16
+/// kilobytes each, an id and a score for each of up to `SEARCH_RANKED_MATCHES` matches.
 const MAX_SEARCHES: usize = 4_096;
-/// How many pages of results are kept (a few kilobytes of snippets each).
+/// How many pages of results are kept, twice over (a few kilobytes of snippets each).
 const MAX_PAGES: usize = 16_384;
 
 /// What a search's matches depend on, besides the version.
@@ -62,7 +62,7 @@ pub struct FoundPage {
 #[derive(Debug)]
 pub struct Remembered<K, V>(Memo<K, (Option<NaiveDateTime>, V)>);
 
-impl<K: Eq + Hash, V: Clone> Remembered<K, V> {
+impl<K: Eq + Hash + Clone, V: Clone> Remembered<K, V> {
     fn with_capacity(capacity: usize) -> Self {
         Self(Memo::with_capacity(capacity))
     }
