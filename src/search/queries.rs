@@ -1,6 +1,6 @@
 //! Search queries: the public matches (the newest ranked, then the older), then one page of
-//! them as summaries with snippets; both are remembered until what a search can find
-//! changes.
+//! them as summaries with snippets; both are remembered, and matches found before a few
+//! articles changed are brought up to date from those articles alone.
 
 use chrono::NaiveDateTime;
 use std::sync::Arc;
@@ -148,7 +148,7 @@ fn brought_up_to_date(
     if changed.iter().any(|&id| was_match(id)) {
         return Ok(None);
     }
-    let mut now = Matches {
+    let mut updated = Matches {
         ranked: matches.ranked.clone(),
         total: matches.total,
         since: matches.since,
@@ -158,22 +158,22 @@ fn brought_up_to_date(
             continue;
         };
         // A match among the newest `ranked` is ranked, and pushes the oldest ranked out.
-        if !has_unranked(&now) || id > oldest_ranked(&now.ranked) {
-            let at = now
+        if !has_unranked(&updated) || id > oldest_ranked(&updated.ranked) {
+            let at = updated
                 .ranked
                 .partition_point(|other| other.best_first(&hit).is_lt());
-            now.ranked.insert(at, hit);
-            if i64::try_from(now.ranked.len()).unwrap_or(i64::MAX) > ranked {
-                let oldest = oldest_ranked(&now.ranked);
-                now.ranked.retain(|other| other.id != oldest);
+            updated.ranked.insert(at, hit);
+            if i64::try_from(updated.ranked.len()).unwrap_or(i64::MAX) > ranked {
+                let oldest = oldest_ranked(&updated.ranked);
+                updated.ranked.retain(|other| other.id != oldest);
             }
         }
-        now.total += 1;
-        now.since = to;
+        updated.total += 1;
+        updated.since = to;
     }
-    Ok(Some(match now.since == matches.since {
+    Ok(Some(match updated.since == matches.since {
         true => Arc::clone(matches),
-        false => Arc::new(now),
+        false => Arc::new(updated),
     }))
 }
 
