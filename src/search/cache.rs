@@ -2,9 +2,9 @@
 //! database's search version moves (an article is published or unpublished, or a published
 //! one is written, deleted, or changes text, date or category; drafts never move it) or a
 //! scheduled article comes due. Matches from an older version are brought up to date when
-//! the few articles that moved it were no match then (`queries::brought_up_to_date`). A search box sends the same first letters and popular
-//! words over and over, from every reader; ranking them again costs milliseconds. One
-//! cache serves every worker.
+//! the few articles that moved it were no match then (`queries::brought_up_to_date`). A
+//! search box sends the same first letters and popular words over and over, from every
+//! reader; ranking them again costs milliseconds. One cache serves every worker.
 
 use chrono::NaiveDateTime;
 use std::hash::Hash;

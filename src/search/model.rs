@@ -58,9 +58,10 @@ fn is_punctuation(c: char) -> bool {
 }
 
 /// The words of a search, as typed into a search box: runs of letters and digits (Unicode's
-/// `Alphabetic` and `Number` characters), in lower case; everything else only separates them, so quotes,
-/// operators and punctuation have no meaning. All words must match. The last one may still
-/// be being typed, so it also matches the words it begins ("Montere" finds "Monterey").
+/// `Alphabetic` and `Number` characters), in lower case; everything else only separates
+/// them, so quotes, operators and punctuation have no meaning. All words must match. The
+/// last one may still be being typed, so it also matches the words it begins ("Montere"
+/// finds "Monterey").
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SearchTerms {
     words: Vec<String>,

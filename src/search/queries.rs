@@ -141,10 +141,9 @@ fn brought_up_to_date(
     };
     changed.sort_unstable();
     changed.dedup();
-    let was_match = |id: i64| {
-        let oldest = oldest_ranked(&matches.ranked);
-        matches.ranked.iter().any(|hit| hit.id == id) || (has_unranked(matches) && id < oldest)
-    };
+    let (oldest, unranked) = (oldest_ranked(&matches.ranked), has_unranked(matches));
+    let was_match =
+        |id: i64| matches.ranked.iter().any(|hit| hit.id == id) || (unranked && id < oldest);
     if changed.iter().any(|&id| was_match(id)) {
         return Ok(None);
     }
