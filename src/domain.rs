@@ -105,6 +105,14 @@ pub struct Slug(String);
 /// The pattern a slug matches, as documented in the OpenAPI spec.
 pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
 
+/// Apostrophes, primes and quotation marks in their typewriter, typographic and
+/// language-specific forms: the characters WordPress removes from a title's slug.
+const SLUG_DROPPED: &[char] = &[
+    '\'', '"', '`', '\u{B4}', '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}', '\u{201C}',
+    '\u{201D}', '\u{201E}', '\u{201F}', '\u{2032}', '\u{2033}', '\u{2BB}', '\u{2BC}', '\u{AB}',
+    '\u{BB}', '\u{2039}', '\u{203A}', '\u{FF02}', '\u{FF07}',
+];
+
 impl Slug {
     pub fn parse(field: &str, value: &str) -> Result<Self, FieldError> {
         let valid = !value.is_empty()
@@ -126,7 +134,10 @@ impl Slug {
     }
 
     /// A slug made from a name or title; `fallback` when nothing of it is usable.
+    /// Apostrophes and quotation marks are dropped, not made into word breaks, as WordPress
+    /// does: "Russia’s" becomes `russias`, not `russia-s`.
     pub fn from_text(text: &str, fallback: &str) -> Self {
+        let text: String = text.chars().filter(|c| !SLUG_DROPPED.contains(c)).collect();
         let slug = slug::slugify(text);
         let mut slug: String = slug.chars().take(MAX_SLUG_CHARS - 12).collect();
         while slug.ends_with('-') {
@@ -230,6 +241,28 @@ mod tests {
             "cafe-au-lait"
         );
         assert_eq!(Slug::from_text("!!!", "category").as_str(), "category");
+    }
+
+    #[test]
+    fn apostrophes_and_quotes_are_dropped_not_word_breaks() {
+        assert_eq!(
+            Slug::from_text("Ukraine attacks Russia’s hold on Kherson", "x").as_str(),
+            "ukraine-attacks-russias-hold-on-kherson"
+        );
+        for text in [
+            "Don't stop",
+            "Don‘t stop",
+            "Don`t stop",
+            "Don´t stop",
+            "Donʼt stop",
+            "\"Don't\" stop",
+            "“Don’t” stop",
+            "„Don‚t‟ stop",
+            "«Don't» stop",
+        ] {
+            assert_eq!(Slug::from_text(text, "x").as_str(), "dont-stop", "{text}");
+        }
+        assert_eq!(Slug::from_text("’’’", "article").as_str(), "article");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::content;
 use crate::db::schema::comments;
 use crate::domain::{self, Checks, Email};
 use crate::error::ApiError;
@@ -51,13 +52,23 @@ pub struct Comment {
     #[schema(example = 42)]
     pub article_id: i64,
     /// The comment this one replies to; `null` for a top-level comment.
+    #[schema(required = true)]
     pub parent_id: Option<i64>,
     #[schema(example = "Jane Reader")]
     pub author_name: String,
+    #[schema(required = true)]
     pub author_url: Option<String>,
-    /// Plain text, exactly as written: render it as text, never as HTML.
-    #[schema(example = "Dialogue is good here.")]
+    /// The raw text, exactly as written: render it as text, never as HTML (markup in it is
+    /// the commenter's, not ours). For display, `content_html` is the same text made safe.
+    #[schema(example = "Dialogue is good here.\n\nMore at https://example.com.")]
     pub content: String,
+    /// `content` as HTML that is safe to insert as is: the text HTML-escaped, paragraphs
+    /// (blank-line separated) as `<p>`, single line breaks as `<br>`, and bare
+    /// `http(s)://` and `www.` URLs as `<a href="…" rel="nofollow ugc noopener">` links.
+    #[schema(
+        example = "<p>Dialogue is good here.</p>\n<p>More at <a href=\"https://example.com\" rel=\"nofollow ugc noopener\">https://example.com</a>.</p>"
+    )]
+    pub content_html: String,
     pub created_at: Timestamp,
     /// Approved replies to this comment.
     pub reply_count: i64,
@@ -71,6 +82,7 @@ impl From<CommentRow> for Comment {
             parent_id: row.parent_id,
             author_name: row.author_name,
             author_url: row.author_url,
+            content_html: content::to_html(&row.content),
             content: row.content,
             created_at: row.created_at.into(),
             reply_count: row.reply_count,
@@ -97,6 +109,7 @@ pub struct ModeratedComment {
     pub author_email: String,
     #[schema(example = "203.0.113.7")]
     pub author_ip: String,
+    #[schema(required = true)]
     pub user_agent: Option<String>,
     pub updated_at: Timestamp,
 }
@@ -122,6 +135,7 @@ impl From<CommentRow> for ModeratedComment {
 /// The body of `POST /articles/{id}/comments`: the "Leave a Reply" form.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"author_name": "Jane Reader", "author_email": "jane@example.com", "content": "Dialogue is good here.\n\nMore at https://example.com."}))]
 pub struct NewCommentBody {
     #[schema(
         min_length = 1,
@@ -133,7 +147,9 @@ pub struct NewCommentBody {
     /// Required, never published.
     #[schema(format = Email, max_length = 254, example = "jane@example.com")]
     pub author_email: String,
-    /// Plain text; HTML in it is kept as text, never interpreted.
+    /// Plain text: HTML in it is kept as text, never interpreted. Comments are returned
+    /// with it as `content` and rendered safely as `content_html` (paragraphs, line
+    /// breaks, links).
     #[schema(
         min_length = 1,
         max_length = 5000,
@@ -196,6 +212,7 @@ impl TryFrom<NewCommentBody> for NewComment {
 /// The body of `PATCH /comments/{id}`: moderation.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "approved"}))]
 pub struct CommentPatchBody {
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false)]

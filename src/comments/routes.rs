@@ -39,10 +39,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     ));
 }
 
-/// The approved comments of a published article, oldest first by default.
+/// List an article's comments.
+///
+/// The approved comments of a published article, oldest first by default, as one flat page:
+/// build the threads from `parent_id` (`null` for a top-level comment). Each comment has
+/// `content` (the raw text) and `content_html` (the same text made safe to insert as HTML).
+/// Emails and addresses are never shown.
 #[utoipa::path(
     get, path = "/api/v1/articles/{id}/comments", tag = "comments",
-    params(("id" = i64, Path, minimum = 1, description = "Article id"), ListParams<CommentSort>),
+    params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2), ListParams<CommentSort>),
     security(()),
     responses((status = 200, description = "A page of approved comments", body = Paginated<Comment>))
 )]
@@ -71,11 +76,18 @@ pub async fn list_article_comments(
     Ok(pagination::respond(&req, params.page, total, comments))
 }
 
-/// Leave a reply. The email is required and never published. New comments wait for
-/// moderation (`pending`) unless comments are auto-approved or the poster has a token.
+/// Leave a reply.
+///
+/// The "Leave a Reply" form. `author_name`, `author_email` (required, never published) and
+/// `content` (plain text); `parent_id` to reply to an approved comment of the same article.
+/// A comment waits for moderation (`status: pending`) unless it is posted with a staff token
+/// or comments are auto-approved. Limited per client address
+/// (`RATE_LIMIT_COMMENTS_PER_MINUTE`): more get `429` with `Retry-After`.
+///
+/// Example body: `{"author_name":"Jane Reader","author_email":"jane@example.com","content":"Dialogue is good here."}`
 #[utoipa::path(
     post, path = "/api/v1/articles/{id}/comments", tag = "comments",
-    params(("id" = i64, Path, minimum = 1, description = "Article id")),
+    params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2)),
     request_body = NewCommentBody,
     security((), ("bearer" = [])),
     responses(
@@ -157,7 +169,10 @@ pub struct ModerationQuery {
     pub article_id: Option<i64>,
 }
 
-/// The moderation list: comments in any status, with the commenter's email and address.
+/// Moderation list.
+///
+/// Editors and admins: comments in every status, with the commenter's email, address and
+/// user agent. The moderation queue is `?status=pending`.
 #[utoipa::path(
     get, path = "/api/v1/comments", tag = "comments",
     params(ListParams<CommentSort>, ModerationQuery),
@@ -188,10 +203,12 @@ pub async fn list_comments(
     Ok(pagination::respond(&req, params.page, total, comments))
 }
 
-/// One comment, for moderation.
+/// Get a comment for moderation.
+///
+/// Editors and admins: one comment in any status, with the commenter's email and address.
 #[utoipa::path(
     get, path = "/api/v1/comments/{id}", tag = "comments",
-    params(("id" = i64, Path, minimum = 1, description = "Comment id")),
+    params(("id" = i64, Path, minimum = 1, description = "Comment id", example = 1)),
     security(("bearer" = [])),
     responses((status = 200, description = "The comment", body = ModeratedComment))
 )]
@@ -206,11 +223,15 @@ pub async fn get_comment(
     Ok(web::Json(row.into()))
 }
 
-/// Approve, hold, mark as spam or trash a comment, or edit its text. The article's
-/// `comment_count` follows in the same transaction.
+/// Moderate a comment.
+///
+/// Editors and admins: approve, hold (`pending`), mark as `spam` or `trash` a comment, or
+/// correct its text. The article's `comment_count` follows in the same transaction.
+///
+/// Example body: `{"status":"approved"}`
 #[utoipa::path(
     patch, path = "/api/v1/comments/{id}", tag = "comments",
-    params(("id" = i64, Path, minimum = 1, description = "Comment id")),
+    params(("id" = i64, Path, minimum = 1, description = "Comment id", example = 1)),
     request_body = CommentPatchBody,
     security(("bearer" = [])),
     responses((status = 200, description = "The changed comment", body = ModeratedComment))
@@ -234,7 +255,10 @@ pub async fn moderate_comment(
     Ok(web::Json(row.into()))
 }
 
-/// Delete a comment for good. Its replies move up to its parent.
+/// Delete a comment.
+///
+/// Editors and admins. The comment is gone for good; its replies move up to its parent, so a
+/// thread never dangles. The article's `comment_count` follows in the same transaction.
 #[utoipa::path(
     delete, path = "/api/v1/comments/{id}", tag = "comments",
     params(("id" = i64, Path, minimum = 1, description = "Comment id")),

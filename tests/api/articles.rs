@@ -111,6 +111,23 @@ async fn authors_create_drafts_with_a_location_and_a_slug_from_the_title() {
 }
 
 #[actix_web::test]
+async fn apostrophes_in_a_title_are_dropped_from_its_slug() {
+    let app = TestApp::spawn().await;
+    let (_, editor) = app.user("editor").await;
+    let created = app
+        .article(
+            &editor,
+            story("Ukraine attacks Russia’s hold on Kherson", json!({})),
+        )
+        .await;
+    assert_eq!(created["slug"], "ukraine-attacks-russias-hold-on-kherson");
+    let quoted = app
+        .article(&editor, story("The \"mayor's\" ‘last’ word", json!({})))
+        .await;
+    assert_eq!(quoted["slug"], "the-mayors-last-word");
+}
+
+#[actix_web::test]
 async fn a_taken_explicit_slug_is_a_409() {
     let app = TestApp::spawn().await;
     let (_, author) = app.user("author").await;

@@ -137,11 +137,12 @@ async fn post_forwarded(app: &TestApp, article_id: i64, forwarded_for: &str) -> 
     .await
 }
 
-const PUBLIC_FIELDS: [&str; 8] = [
+const PUBLIC_FIELDS: [&str; 9] = [
     "article_id",
     "author_name",
     "author_url",
     "content",
+    "content_html",
     "created_at",
     "id",
     "parent_id",
@@ -323,7 +324,60 @@ async fn html_in_a_comment_comes_back_as_the_same_text() {
         "{}",
         public.text
     );
-    assert!(!public.text.contains("&lt;"), "{}", public.text);
+}
+
+/// A comment with a script, URLs and two paragraphs, as typed.
+const RICH_COMMENT: &str = "<script>alert('hi')</script> Read https://example.com/a?b=1&c=2.\n\nSecond paragraph,\nsecond line: www.example.org!";
+/// Its `content_html`: escaped, in paragraphs, its URLs linked without the punctuation after them.
+const RICH_COMMENT_HTML: &str = concat!(
+    "<p>&lt;script&gt;alert(&#39;hi&#39;)&lt;/script&gt; Read ",
+    r#"<a href="https://example.com/a?b=1&amp;c=2" rel="nofollow ugc noopener">"#,
+    "https://example.com/a?b=1&amp;c=2</a>.</p>\n",
+    "<p>Second paragraph,<br>\nsecond line: ",
+    r#"<a href="http://www.example.org" rel="nofollow ugc noopener">www.example.org</a>!</p>"#,
+);
+
+#[actix_web::test]
+async fn comments_carry_safe_html_with_paragraphs_and_links_publicly_and_in_moderation() {
+    let app = TestApp::spawn().await;
+    let article = id_of(&app.published_article().await);
+    let created = app.comment(article, form(RICH_COMMENT)).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    assert_eq!(created.body["content"], RICH_COMMENT);
+    assert_eq!(created.body["content_html"], RICH_COMMENT_HTML);
+    let id = id_of(&created.body);
+    moderate(&app, id, "approved").await;
+    let public = public_list(&app, article, "").await;
+    let listed = item(&public.body, id);
+    assert_eq!(listed["content"], RICH_COMMENT);
+    assert_eq!(listed["content_html"], RICH_COMMENT_HTML);
+    let queued = moderated(&app, id).await;
+    assert_eq!(queued["content"], RICH_COMMENT);
+    assert_eq!(queued["content_html"], RICH_COMMENT_HTML);
+    let all = app.get_as(COMMENTS, &app.admin_token).await;
+    assert_eq!(item(&all.body, id)["content_html"], RICH_COMMENT_HTML);
+}
+
+#[actix_web::test]
+async fn an_edited_comment_gets_new_html() {
+    let app = TestApp::spawn().await;
+    let article = id_of(&app.published_article().await);
+    let id = posted(&app, article, form("Before.")).await;
+    let edited = app
+        .patch_as(
+            &comment_path(id),
+            &app.admin_token,
+            json!({"content": "After <b>edit</b>\n\nhttps://example.com"}),
+        )
+        .await;
+    assert_eq!(edited.status, 200, "{}", edited.text);
+    assert_eq!(
+        edited.body["content_html"],
+        concat!(
+            "<p>After &lt;b&gt;edit&lt;/b&gt;</p>\n<p>",
+            r#"<a href="https://example.com" rel="nofollow ugc noopener">https://example.com</a></p>"#
+        )
+    );
 }
 
 #[actix_web::test]
@@ -769,6 +823,7 @@ async fn moderators_see_the_email_address_and_user_agent() {
             "author_name",
             "author_url",
             "content",
+            "content_html",
             "created_at",
             "id",
             "parent_id",
