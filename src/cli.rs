@@ -4,6 +4,8 @@
 use actix_web::{HttpServer, web};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{BufRead, IsTerminal};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::app::{self, AppState};
@@ -113,15 +115,20 @@ fn open(config: &Config) -> Result<Db, String> {
 
 /// `demo` is the number of articles of a demo instance, `None` for a real one.
 fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
-    if demo.is_some() {
-        let path = std::env::temp_dir().join(format!("newsroom-demo-{}.db", std::process::id()));
-        config.database_url = path.to_string_lossy().into_owned();
+    // Declared first so that it is dropped last, once every connection to the file closed.
+    let demo_database = demo.is_some().then(DemoDatabase::new);
+    if let Some(database) = &demo_database {
+        config.database_url = database.path.to_string_lossy().into_owned();
         config.jwt_secret = Some(seed::generate_password() + &seed::generate_password());
     }
     let secret = config
         .require_jwt_secret()
         .map_err(|e| e.to_string())?
         .to_owned();
+    // The port is taken before the database is touched: when it is not free, the start
+    // fails at once, before a demo database is filled for nothing.
+    let address = config.bind_address;
+    let listener = listen(address).map_err(|error| cannot_listen(address, &error))?;
     let db = open(&config)?;
     if let Some(articles) = demo {
         let admin_email = config
@@ -132,52 +139,128 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
         let accounts =
             seed::demo(&db, &admin_email, password, articles).map_err(|e| e.to_string())?;
         println!(
-            "Demo database: {} (a new one on every run)",
+            "Demo database: {} (a new one on every run, removed when the server stops)",
             config.database_url
         );
         print_accounts(&accounts);
     } else {
         ensure_first_admin(&db, &config)?;
     }
-    let address = config.bind_address.clone();
     let flush_every = Duration::from_millis(config.view_flush_interval_ms);
     let state = web::Data::new(AppState::new(db, &secret, config));
-    println!("Listening on http://{address} (docs at http://{address}/docs/)");
     let server_state = state.clone();
-    actix_web::rt::System::new()
-        .block_on(async move {
-            views::buffer::spawn_flusher(server_state.clone(), flush_every);
-            // actix stops gracefully on SIGTERM and SIGINT: it finishes the requests in
-            // flight, then `run` returns.
-            HttpServer::new(move || app::build(server_state.clone()))
-                .bind(&address)?
-                .run()
-                .await
+    actix_web::rt::System::new().block_on(async move {
+        let server = HttpServer::new({
+            let state = server_state.clone();
+            move || app::build(state.clone())
         })
-        .map_err(|error| format!("server failed: {error}"))?;
+        .listen(listener)
+        .map_err(|error| cannot_listen(address, &error))?;
+        // The bound address, which differs from the configured one for port 0.
+        let listening = server.addrs().first().copied().unwrap_or(address);
+        // Printed only now that it is true: scripts and people wait for this line.
+        println!("Listening on http://{listening} (docs at http://{listening}/docs/)");
+        views::buffer::spawn_flusher(server_state, flush_every);
+        // actix stops gracefully on SIGTERM and SIGINT: it finishes the requests in
+        // flight, then `run` returns.
+        server
+            .run()
+            .await
+            .map_err(|error| format!("server failed: {error}"))
+    })?;
     let flushed = state.views.flush(&state.db).map_err(|e| e.to_string())?;
     tracing::info!(views = flushed, "stopped; buffered views written");
     Ok(())
 }
 
+/// A listening socket made as actix's own `bind` makes it (address reuse, a backlog of
+/// 1024 rather than std's 128), so that it can be taken before the server is built.
+fn listen(address: SocketAddr) -> std::io::Result<TcpListener> {
+    use socket2::{Domain, Protocol, Socket, Type};
+    let socket = Socket::new(
+        Domain::for_address(address),
+        Type::STREAM,
+        Some(Protocol::TCP),
+    )?;
+    socket.set_reuse_address(true)?;
+    socket.bind(&address.into())?;
+    socket.listen(1024)?;
+    Ok(socket.into())
+}
+
+fn cannot_listen(address: SocketAddr, error: &std::io::Error) -> String {
+    format!("cannot listen on {address} (BIND_ADDRESS): {error}")
+}
+
+/// The SQLite file of a `serve --demo` run, removed with its `-wal` and `-shm` files when
+/// the run ends, however it ends short of being killed.
+struct DemoDatabase {
+    path: PathBuf,
+}
+
+impl DemoDatabase {
+    /// A new name in the temp folder. The process id alone can repeat (a container's
+    /// server is often process 1), and the seed would then reuse an old run's file.
+    fn new() -> Self {
+        let name = format!(
+            "newsroom-demo-{}-{:08x}.db",
+            std::process::id(),
+            rand::random::<u32>()
+        );
+        Self {
+            path: std::env::temp_dir().join(name),
+        }
+    }
+}
+
+impl Drop for DemoDatabase {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = self.path.clone().into_os_string();
+            file.push(suffix);
+            match std::fs::remove_file(&file) {
+                Ok(()) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => tracing::warn!(
+                    %error,
+                    file = %Path::new(&file).display(),
+                    "could not remove the demo database"
+                ),
+            }
+        }
+    }
+}
+
 /// `ADMIN_EMAIL` + `ADMIN_PASSWORD` create the first admin when there is none.
 fn ensure_first_admin(db: &Db, config: &Config) -> Result<(), String> {
-    let (Some(email), Some(password)) = (&config.admin_email, &config.admin_password) else {
+    let (email, password) = (&config.admin_email, &config.admin_password);
+    if email.is_none() && password.is_none() {
         return Ok(());
-    };
+    }
     let admins = db
         .read_blocking(|conn| Ok(crate::users::queries::count_admins(conn)?))
         .map_err(|e| e.to_string())?;
     if admins > 0 {
+        // Both may stay set, or the password be removed, once the admin exists.
         return Ok(());
     }
+    let (Some(email), Some(password)) = (email, password) else {
+        return Err(
+            "ADMIN_EMAIL and ADMIN_PASSWORD create the first admin together: \
+             set both, or neither"
+                .to_owned(),
+        );
+    };
     create(
         db,
         email.clone(),
         password.clone(),
         Role::Admin,
         "Administrator".to_owned(),
-    )?;
+    )
+    .map_err(|error| {
+        format!("cannot create the first admin from ADMIN_EMAIL and ADMIN_PASSWORD: {error}")
+    })?;
     tracing::info!(%email, "created the first admin from ADMIN_EMAIL");
     Ok(())
 }

@@ -1,13 +1,14 @@
 //! Every setting, read from the environment (and an optional `.env`) and checked once at start.
 
 use std::env;
+use std::net::SocketAddr;
 use std::str::FromStr;
 
 /// The settings of one running server. Names match `.env.example`.
 #[derive(Debug, Clone)]
 pub struct Config {
     pub database_url: String,
-    pub bind_address: String,
+    pub bind_address: SocketAddr,
     /// `None` only until `serve --demo` fills in a random secret; `serve` refuses to start without.
     pub jwt_secret: Option<String>,
     pub jwt_issuer: String,
@@ -40,12 +41,7 @@ pub struct ConfigError(pub String);
 impl Config {
     /// Reads the process environment, after loading `.env` when there is one.
     pub fn from_env() -> Result<Self, ConfigError> {
-        // A missing .env is normal; a broken one is not silently ignored.
-        match dotenvy::dotenv() {
-            Ok(_) => {}
-            Err(error) if error.not_found() => {}
-            Err(error) => return Err(ConfigError(format!("could not read .env: {error}"))),
-        }
+        load_dotenv()?;
         Self::from_lookup(|name| env::var(name).ok().filter(|value| !value.is_empty()))
     }
 
@@ -61,7 +57,7 @@ impl Config {
         }
         Ok(Self {
             database_url: lookup("DATABASE_URL").unwrap_or_else(|| "data/content.db".to_owned()),
-            bind_address: lookup("BIND_ADDRESS").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            bind_address: bind_address(&lookup)?,
             jwt_secret,
             jwt_issuer: lookup("JWT_ISSUER").unwrap_or_else(|| "newsroom".to_owned()),
             jwt_audience: lookup("JWT_AUDIENCE").unwrap_or_else(|| "newsroom-api".to_owned()),
@@ -69,12 +65,7 @@ impl Config {
             refresh_token_ttl_days: positive(&lookup, "REFRESH_TOKEN_TTL_DAYS", 30)?,
             admin_email: lookup("ADMIN_EMAIL"),
             admin_password: lookup("ADMIN_PASSWORD"),
-            cors_allowed_origins: lookup("CORS_ALLOWED_ORIGINS")
-                .unwrap_or_else(|| "*".to_owned())
-                .split(',')
-                .map(|origin| origin.trim().to_owned())
-                .filter(|origin| !origin.is_empty())
-                .collect(),
+            cors_allowed_origins: cors_allowed_origins(&lookup)?,
             rate_limit_logins_per_minute: positive(&lookup, "RATE_LIMIT_LOGINS_PER_MINUTE", 5)?,
             max_body_bytes,
             cache_max_age_seconds: parse(&lookup, "CACHE_MAX_AGE_SECONDS", 60)?,
@@ -98,6 +89,75 @@ impl Config {
             ))
         })
     }
+}
+
+/// Adds the variables of `.env` in the working folder to the environment, where they are not
+/// set already. A missing `.env` is normal; a broken one is not silently ignored. Runs
+/// before logging starts, so that `.env` can set `RUST_LOG` and `LOG_FORMAT` too.
+pub fn load_dotenv() -> Result<(), ConfigError> {
+    match dotenvy::dotenv() {
+        Ok(_) => Ok(()),
+        Err(error) if error.not_found() => Ok(()),
+        Err(error) => Err(ConfigError(format!("could not read .env: {error}"))),
+    }
+}
+
+/// `BIND_ADDRESS`: an IP address and a port. Host names are refused rather than resolved:
+/// `localhost` may resolve to `::1`, `127.0.0.1` or both, and which one the server then
+/// listens on would be a surprise.
+fn bind_address(lookup: &impl Fn(&str) -> Option<String>) -> Result<SocketAddr, ConfigError> {
+    let Some(value) = lookup("BIND_ADDRESS") else {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], 8080)));
+    };
+    value.trim().parse().map_err(|_| {
+        ConfigError(format!(
+            "BIND_ADDRESS must be an IP address and a port, such as 127.0.0.1:8080, \
+             [::1]:8080 or 0.0.0.0:8080 (every interface), not `{value}`; \
+             host names such as localhost are not accepted"
+        ))
+    })
+}
+
+/// `CORS_ALLOWED_ORIGINS`: `*`, or origins as browsers send them in `Origin`
+/// (`scheme://host[:port]`, no path); anything else would never match a request.
+fn cors_allowed_origins(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Vec<String>, ConfigError> {
+    let origins: Vec<String> = lookup("CORS_ALLOWED_ORIGINS")
+        .unwrap_or_else(|| "*".to_owned())
+        .split(',')
+        .map(|origin| origin.trim().to_owned())
+        .filter(|origin| !origin.is_empty())
+        .collect();
+    if let Some(bad) = origins
+        .iter()
+        .find(|origin| *origin != "*" && !is_origin(origin))
+    {
+        return Err(ConfigError(format!(
+            "CORS_ALLOWED_ORIGINS must be * or a comma-separated list of origins such as \
+             https://www.example.com,http://localhost:3000 (scheme and host, no path), \
+             not `{bad}`"
+        )));
+    }
+    Ok(origins)
+}
+
+/// `scheme://host[:port]` with nothing after it.
+fn is_origin(origin: &str) -> bool {
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    let scheme_ok = scheme
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    scheme_ok
+        && !authority.is_empty()
+        && !authority.contains(['/', '?', '#', '@'])
+        && authority.parse::<actix_web::http::uri::Authority>().is_ok()
 }
 
 fn check_secret(secret: &str) -> Result<(), ConfigError> {
@@ -167,7 +227,7 @@ mod tests {
     fn defaults_match_the_documentation() -> Result<(), ConfigError> {
         let config = config(&[])?;
         assert_eq!(config.database_url, "data/content.db");
-        assert_eq!(config.bind_address, "127.0.0.1:8080");
+        assert_eq!(config.bind_address.to_string(), "127.0.0.1:8080");
         assert_eq!(config.access_token_ttl_seconds, 900);
         assert_eq!(config.max_body_bytes, 1024 * 1024);
         assert_eq!(config.cors_allowed_origins, vec!["*"]);
@@ -181,5 +241,87 @@ mod tests {
         assert!(config(&[("ACCESS_TOKEN_TTL_SECONDS", "soon")]).is_err());
         assert!(config(&[("RATE_LIMIT_LOGINS_PER_MINUTE", "0")]).is_err());
         assert!(config(&[("COMMENTS_AUTO_APPROVE", "maybe")]).is_err());
+    }
+
+    /// The message of the error that `pairs` cause.
+    fn refusal(pairs: &[(&str, &str)]) -> String {
+        config(pairs).err().map(|error| error.0).unwrap_or_default()
+    }
+
+    #[test]
+    fn bind_address_must_be_an_ip_address_and_a_port() -> Result<(), ConfigError> {
+        for good in [
+            "127.0.0.1:8080",
+            "[::1]:8080",
+            "0.0.0.0:80",
+            " 10.0.0.2:9000 ",
+        ] {
+            let config = config(&[("BIND_ADDRESS", good)])?;
+            assert_eq!(config.bind_address.to_string(), good.trim());
+        }
+        for bad in [
+            "localhost",
+            "localhost:8080",
+            "127.0.0.1",
+            "::1:8080",
+            ":8080",
+            "1.2.3.4:99999",
+        ] {
+            let message = refusal(&[("BIND_ADDRESS", bad)]);
+            assert!(message.contains("BIND_ADDRESS"), "{bad}: {message}");
+            assert!(message.contains("127.0.0.1:8080"), "{bad}: {message}");
+            assert!(message.contains(bad), "{bad}: {message}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn cors_origins_must_be_origins() -> Result<(), ConfigError> {
+        let config = config(&[(
+            "CORS_ALLOWED_ORIGINS",
+            "https://www.example.com, http://localhost:3000,capacitor://localhost",
+        )])?;
+        assert_eq!(
+            config.cors_allowed_origins,
+            [
+                "https://www.example.com",
+                "http://localhost:3000",
+                "capacitor://localhost"
+            ]
+        );
+        for bad in [
+            "example.com",
+            "https://example.com/",
+            "https://",
+            "https://a b",
+        ] {
+            let message = refusal(&[("CORS_ALLOWED_ORIGINS", bad)]);
+            assert!(message.contains("CORS_ALLOWED_ORIGINS"), "{bad}: {message}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn every_refusal_names_its_variable() {
+        for (name, value) in [
+            ("JWT_SECRET", "short"),
+            ("ACCESS_TOKEN_TTL_SECONDS", "soon"),
+            ("REFRESH_TOKEN_TTL_DAYS", "-1"),
+            ("RATE_LIMIT_LOGINS_PER_MINUTE", "0"),
+            ("RATE_LIMIT_COMMENTS_PER_MINUTE", "many"),
+            ("MAX_BODY_BYTES", "0"),
+            ("CACHE_MAX_AGE_SECONDS", "-5"),
+            ("DB_POOL_SIZE", "0"),
+            ("COMMENT_MAX_DEPTH", "deep"),
+            ("COMMENTS_AUTO_APPROVE", "maybe"),
+            ("TRUST_FORWARDED_FOR", "sometimes"),
+            ("VIEW_FLUSH_INTERVAL_MS", "1s"),
+            ("SEARCH_RANKED_MATCHES", "0"),
+            ("BIND_ADDRESS", "localhost:8080"),
+            ("CORS_ALLOWED_ORIGINS", "example.com"),
+        ] {
+            let message = refusal(&[(name, value)]);
+            assert!(message.contains(name), "{name}={value}: `{message}`");
+        }
     }
 }

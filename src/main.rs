@@ -4,14 +4,20 @@ use clap::Parser;
 use std::process::ExitCode;
 
 use newsroom::cli::{self, Cli, Command};
+use newsroom::config;
 
 fn main() -> ExitCode {
     let args = Cli::parse();
-    init_logging();
-    match cli::run(args.command.unwrap_or(Command::Serve {
+    let command = args.command.unwrap_or(Command::Serve {
         demo: false,
         articles: 0,
-    })) {
+    });
+    // `.env` first, so that it can set the log filter and format too.
+    let started = config::load_dotenv()
+        .map_err(|error| error.to_string())
+        .and_then(|()| init_logging())
+        .and_then(|()| cli::run(command));
+    match started {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
@@ -20,9 +26,20 @@ fn main() -> ExitCode {
     }
 }
 
-fn init_logging() {
+/// Logs to stderr, filtered by `RUST_LOG` (`info` when unset), as JSON lines when
+/// `LOG_FORMAT` is `json`.
+fn init_logging() -> Result<(), String> {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(directives) if !directives.trim().is_empty() => EnvFilter::try_new(&directives)
+            .map_err(|error| {
+                format!(
+                    "RUST_LOG must be a log filter such as info or newsroom=debug,info, \
+                     not `{directives}`: {error}"
+                )
+            })?,
+        _ => EnvFilter::new("info"),
+    };
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -31,4 +48,5 @@ fn init_logging() {
     } else {
         builder.init();
     }
+    Ok(())
 }

@@ -15,6 +15,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::ApiError;
 
+pub use sqlite::BUSY_TIMEOUT_MS;
+
 pub type Conn = SqliteConnection;
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
@@ -34,20 +36,26 @@ pub struct Db {
 
 impl Db {
     /// Opens (creating when missing) the database file and applies pending migrations.
+    /// `url` is the `DATABASE_URL` setting, which the errors name: it is what to fix.
     pub fn open(url: &str, pool_size: u32) -> Result<Self, String> {
         if let Some(parent) = Path::new(url)
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
         {
-            std::fs::create_dir_all(parent)
-                .map_err(|error| format!("cannot create {}: {error}", parent.display()))?;
+            std::fs::create_dir_all(parent).map_err(|error| {
+                format!(
+                    "cannot create the folder {} of DATABASE_URL ({url}): {error}",
+                    parent.display()
+                )
+            })?;
         }
-        sqlite::prepare(url).map_err(|error| format!("cannot open database {url}: {error}"))?;
+        let cannot_open = |error: String| format!("cannot open DATABASE_URL ({url}): {error}");
+        sqlite::prepare(url).map_err(cannot_open)?;
         let pool = Pool::builder()
             .max_size(pool_size)
             .connection_customizer(Box::new(sqlite::Pragmas))
             .build(ConnectionManager::<SqliteConnection>::new(url))
-            .map_err(|error| format!("cannot open database {url}: {error}"))?;
+            .map_err(|error| cannot_open(error.to_string()))?;
         let db = Self {
             pool,
             write_lock: Arc::new(Mutex::new(())),

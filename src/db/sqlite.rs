@@ -6,7 +6,7 @@ use diesel::r2d2::CustomizeConnection;
 use diesel::sqlite::SqliteConnection;
 
 /// Milliseconds a connection waits for another writer before giving up.
-const BUSY_TIMEOUT_MS: u32 = 10_000;
+pub const BUSY_TIMEOUT_MS: i32 = 10_000;
 /// Bytes of the database file each connection reads through a memory map rather than
 /// `read` calls into its own page cache: reads of the search index and of hot rows then
 /// cost no copy. SQLite caps it at its build limit (2 GiB); it is address space, not memory.

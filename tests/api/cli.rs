@@ -3,6 +3,8 @@
 //! an empty working folder, so no `.env` or setting of the developer's leaks in.
 
 use serde_json::Value;
+use std::net::TcpListener;
+use std::path::Path;
 
 use crate::common::JWT_SECRET;
 use crate::common::binary::{Workdir, free_port, http};
@@ -202,4 +204,186 @@ fn serve_creates_the_first_admin_from_admin_email_and_password() {
         http(server.port, "GET", "/api/v1/users", Some(token), None).expect("the server answers");
     assert_eq!(status, 200, "{users}");
     assert_eq!(users["meta"]["total"], 1);
+}
+
+// Clear start-up errors
+
+#[test]
+fn a_host_name_in_bind_address_is_refused_naming_it() {
+    let work = Workdir::new();
+    let database = work.database_url();
+    for bind in ["localhost:8080", "localhost", "127.0.0.1"] {
+        let finished = work.run(
+            &["serve"],
+            &[
+                ("DATABASE_URL", database.as_str()),
+                ("JWT_SECRET", JWT_SECRET),
+                ("BIND_ADDRESS", bind),
+            ],
+            "",
+        );
+        assert!(!finished.status.success(), "started on {bind}");
+        assert!(
+            finished.stderr.contains("BIND_ADDRESS") && finished.stderr.contains("127.0.0.1:8080"),
+            "{bind}: stderr: {}",
+            finished.stderr
+        );
+        assert!(
+            !finished.stdout.contains("Listening"),
+            "{}",
+            finished.stdout
+        );
+    }
+}
+
+#[test]
+fn a_taken_port_fails_the_start_naming_bind_address_without_claiming_to_listen() {
+    let work = Workdir::new();
+    let database = work.database_url();
+    let port = free_port();
+    let _taken = TcpListener::bind(("127.0.0.1", port)).expect("the free port can be taken");
+    let bind = format!("127.0.0.1:{port}");
+    let finished = work.run(
+        &["serve"],
+        &[
+            ("DATABASE_URL", database.as_str()),
+            ("JWT_SECRET", JWT_SECRET),
+            ("BIND_ADDRESS", bind.as_str()),
+        ],
+        "",
+    );
+    assert!(!finished.status.success(), "started on a taken port");
+    assert!(
+        finished.stderr.contains("BIND_ADDRESS") && finished.stderr.contains(&bind),
+        "stderr: {}",
+        finished.stderr
+    );
+    assert!(
+        !finished.stdout.contains("Listening"),
+        "stdout: {}",
+        finished.stdout
+    );
+}
+
+/// The files of `serve --demo` databases in the folder.
+fn demo_databases(folder: &Path) -> Vec<String> {
+    std::fs::read_dir(folder)
+        .expect("the folder can be listed")
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("newsroom-demo-"))
+        .collect()
+}
+
+#[test]
+fn serve_demo_starts_without_errors_and_removes_its_database_when_stopped() {
+    for signal in ["TERM", "INT"] {
+        let work = Workdir::new();
+        let temp = work.path().to_string_lossy().into_owned();
+        let server = work.serve_with(
+            &["serve", "--demo", "--articles", "20"],
+            &[("TMPDIR", temp.as_str())],
+        );
+        let files = demo_databases(work.path());
+        assert!(
+            files.iter().any(|name| name.ends_with(".db")),
+            "no demo database in the temp folder: {files:?}"
+        );
+        assert!(
+            server.stdout().contains(&temp),
+            "stdout: {}",
+            server.stdout()
+        );
+        let stderr = server.stderr();
+        let status = server.stop_with(signal);
+        assert!(status.success(), "SIG{signal}: {status}");
+        assert!(
+            !stderr.lines().any(|line| line.contains("ERROR")),
+            "stderr: {stderr}"
+        );
+        assert_eq!(
+            demo_databases(work.path()),
+            Vec::<String>::new(),
+            "after SIG{signal}"
+        );
+    }
+}
+
+#[test]
+fn serve_demo_leaves_no_database_when_the_start_fails() {
+    let work = Workdir::new();
+    let temp = work.path().to_string_lossy().into_owned();
+    let port = free_port();
+    let _taken = TcpListener::bind(("127.0.0.1", port)).expect("the free port can be taken");
+    let bind = format!("127.0.0.1:{port}");
+    let finished = work.run(
+        &["serve", "--demo", "--articles", "0"],
+        &[("TMPDIR", temp.as_str()), ("BIND_ADDRESS", bind.as_str())],
+        "",
+    );
+    assert!(!finished.status.success(), "started on a taken port");
+    assert!(
+        finished.stderr.contains("BIND_ADDRESS"),
+        "{}",
+        finished.stderr
+    );
+    assert_eq!(demo_databases(work.path()), Vec::<String>::new());
+}
+
+#[test]
+fn a_database_url_that_cannot_be_created_is_named() {
+    let work = Workdir::new();
+    let file = work.path().join("a-file");
+    std::fs::write(&file, "not a folder").expect("a file");
+    let database = file.join("content.db").to_string_lossy().into_owned();
+    let bind = format!("127.0.0.1:{}", free_port());
+    for args in [&["serve"][..], &["migrate"]] {
+        let finished = work.run(
+            args,
+            &[
+                ("DATABASE_URL", database.as_str()),
+                ("JWT_SECRET", JWT_SECRET),
+                ("BIND_ADDRESS", bind.as_str()),
+            ],
+            "",
+        );
+        assert!(!finished.status.success(), "{args:?} succeeded");
+        assert!(
+            finished.stderr.contains("DATABASE_URL") && finished.stderr.contains(&database),
+            "{args:?} stderr: {}",
+            finished.stderr
+        );
+    }
+}
+
+#[test]
+fn settings_in_dot_env_that_are_wrong_are_named() {
+    let work = Workdir::new();
+    std::fs::write(work.path().join(".env"), "RUST_LOG=newsroom=loud\n").expect("a .env");
+    let finished = work.run(&["migrate"], &[], "");
+    assert!(!finished.status.success(), "started with a broken RUST_LOG");
+    assert!(finished.stderr.contains("RUST_LOG"), "{}", finished.stderr);
+}
+
+#[test]
+fn admin_email_without_admin_password_is_refused_while_there_is_no_admin() {
+    let work = Workdir::new();
+    let database = work.database_url();
+    let bind = format!("127.0.0.1:{}", free_port());
+    let finished = work.run(
+        &["serve"],
+        &[
+            ("DATABASE_URL", database.as_str()),
+            ("JWT_SECRET", JWT_SECRET),
+            ("BIND_ADDRESS", bind.as_str()),
+            ("ADMIN_EMAIL", "chief@example.com"),
+        ],
+        "",
+    );
+    assert!(!finished.status.success(), "started without ADMIN_PASSWORD");
+    assert!(
+        finished.stderr.contains("ADMIN_PASSWORD"),
+        "stderr: {}",
+        finished.stderr
+    );
 }

@@ -18,6 +18,8 @@ use std::ffi::{CStr, c_char, c_int, c_void};
 use std::ptr;
 use std::sync::{Arc, LazyLock, Mutex, Once, PoisonError};
 
+use crate::db::BUSY_TIMEOUT_MS;
+
 /// The function's name in SQL.
 pub const NAME: &str = "remembered_bm25";
 const C_NAME: &CStr = c"remembered_bm25";
@@ -79,7 +81,14 @@ unsafe extern "C" fn init(
     _api: *const ffi::sqlite3_api_routines,
 ) -> c_int {
     // SAFETY: SQLite calls this with an open connection.
-    let (api, file) = unsafe { (fts5_api(db), file_name(db)) };
+    let (api, file) = unsafe {
+        // Finding the API reads the schema, which waits while another connection writes or
+        // recovers the WAL index. The pool's pragmas set a busy timeout only after the open,
+        // so without this the lookup fails at once, and the open with it: r2d2 then logged
+        // `ERROR r2d2: SQL logic error` at start and tried again.
+        ffi::sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+        (fts5_api(db), file_name(db))
+    };
     let Some(create) = (!api.is_null())
         .then(|| unsafe { (*api).xCreateFunction })
         .flatten()
@@ -401,6 +410,29 @@ mod tests {
         conn.batch_execute("INSERT INTO t VALUES ('Port fire', 'Fire at the port');")?;
         assert_same_as_bm25(&mut conn, "\"port\"", 4);
         assert_same_as_bm25(&mut conn, "\"port\" NOT \"fire\"", 3);
+        Ok(())
+    }
+
+    #[test]
+    fn a_connection_opened_while_the_file_is_locked_waits_instead_of_failing()
+    -> Result<(), Box<dyn std::error::Error>> {
+        register();
+        let dir = tempfile::tempdir()?;
+        let url = dir.path().join("locked.db").to_string_lossy().into_owned();
+        let mut holder = SqliteConnection::establish(&url)?;
+        holder.batch_execute(
+            "PRAGMA locking_mode = EXCLUSIVE; CREATE TABLE x (a); BEGIN EXCLUSIVE; \
+             INSERT INTO x VALUES (1);",
+        )?;
+        let release = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            // Leaving exclusive locking mode lets the next read drop the lock.
+            holder.batch_execute("COMMIT; PRAGMA locking_mode = NORMAL; SELECT * FROM x;")
+        });
+        // Before the busy timeout in `init`, this failed at once with "SQL logic error".
+        let mut opened = SqliteConnection::establish(&url)?;
+        opened.batch_execute("SELECT * FROM x")?;
+        release.join().map_err(|_| "the holder panicked")??;
         Ok(())
     }
 

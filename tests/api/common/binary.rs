@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
@@ -67,13 +67,24 @@ impl Workdir {
             .into_owned()
     }
 
-    /// The binary with only `PATH` and `settings` in its environment, and two files that
-    /// receive its stdout and stderr (files never fill up and block it, as pipes can).
-    fn command(&self, args: &[&str], settings: &[(&str, &str)]) -> (Command, PathBuf, PathBuf) {
+    /// The folder itself.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `program` (the binary unless said otherwise) with only `PATH` and `settings` in its
+    /// environment, and two files that receive its stdout and stderr (files never fill up
+    /// and block it, as pipes can).
+    fn command(
+        &self,
+        program: &str,
+        args: &[&str],
+        settings: &[(&str, &str)],
+    ) -> (Command, PathBuf, PathBuf) {
         let run = self.runs.fetch_add(1, Ordering::Relaxed);
         let stdout = self.dir.path().join(format!("stdout-{run}.txt"));
         let stderr = self.dir.path().join(format!("stderr-{run}.txt"));
-        let mut command = Command::new(BINARY);
+        let mut command = Command::new(program);
         command
             .args(args)
             .env_clear()
@@ -85,9 +96,20 @@ impl Workdir {
         (command, stdout, stderr)
     }
 
-    /// Runs a command to its end with `input` on stdin.
+    /// Runs a command of the binary to its end with `input` on stdin.
     pub fn run(&self, args: &[&str], settings: &[(&str, &str)], input: &str) -> Finished {
-        let (mut command, stdout, stderr) = self.command(args, settings);
+        self.run_program(BINARY, args, settings, input)
+    }
+
+    /// Runs any program (`bash`, say) to its end, as [`Workdir::run`] runs the binary.
+    pub fn run_program(
+        &self,
+        program: &str,
+        args: &[&str],
+        settings: &[(&str, &str)],
+        input: &str,
+    ) -> Finished {
+        let (mut command, stdout, stderr) = self.command(program, args, settings);
         let mut child = Running(
             command
                 .stdin(Stdio::piped())
@@ -100,7 +122,7 @@ impl Workdir {
         }
         let status = child
             .wait_until(Instant::now() + DEADLINE)
-            .unwrap_or_else(|| panic!("`newsroom {}` did not exit", args.join(" ")));
+            .unwrap_or_else(|| panic!("`{program} {}` did not exit", args.join(" ")));
         Finished {
             status,
             stdout: read(&stdout),
@@ -110,11 +132,17 @@ impl Workdir {
 
     /// Starts `serve` on a free port and waits until `/health` answers.
     pub fn serve(&self, settings: &[(&str, &str)]) -> Server {
+        self.serve_with(&["serve"], settings)
+    }
+
+    /// Starts the server with these arguments (`serve --demo`, say) on a free port and waits
+    /// until `/health` answers.
+    pub fn serve_with(&self, args: &[&str], settings: &[(&str, &str)]) -> Server {
         let port = free_port();
         let bind = format!("127.0.0.1:{port}");
         let mut settings = settings.to_vec();
         settings.push(("BIND_ADDRESS", &bind));
-        let (mut command, _, stderr) = self.command(&["serve"], &settings);
+        let (mut command, stdout, stderr) = self.command(BINARY, args, &settings);
         let mut child = Running(
             command
                 .stdin(Stdio::null())
@@ -129,6 +157,7 @@ impl Workdir {
             if http(port, "GET", "/health", None, None).is_ok_and(|(status, _)| status == 200) {
                 return Server {
                     port,
+                    stdout,
                     stderr,
                     process: child,
                 };
@@ -146,6 +175,7 @@ impl Workdir {
 /// A running `serve`, stopped when dropped.
 pub struct Server {
     pub port: u16,
+    stdout: PathBuf,
     stderr: PathBuf,
     process: Running,
 }
@@ -203,6 +233,11 @@ impl Server {
     /// What the server wrote to stderr so far (its logs).
     pub fn stderr(&self) -> String {
         read(&self.stderr)
+    }
+
+    /// What the server wrote to stdout so far (what it tells the operator).
+    pub fn stdout(&self) -> String {
+        read(&self.stdout)
     }
 }
 
