@@ -172,7 +172,9 @@ pub struct HealthStatus {
     pub status: &'static str,
 }
 
-/// Liveness: the process answers.
+/// Liveness.
+///
+/// The process answers. It does not touch the database: use it for a liveness probe.
 #[utoipa::path(
     get, path = "/health", tag = "service",
     security(()),
@@ -184,7 +186,9 @@ pub async fn health() -> HttpResponse {
         .json(HealthStatus { status: "ok" })
 }
 
-/// Readiness: the database answers.
+/// Readiness.
+///
+/// The database answers: use it for a readiness probe or a load balancer's health check.
 #[utoipa::path(
     get, path = "/ready", tag = "service",
     security(()),

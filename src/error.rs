@@ -45,6 +45,7 @@ pub struct Problem {
     pub detail: String,
     /// For validation problems: every invalid field.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub errors: Option<Vec<FieldError>>,
 }
 
@@ -89,13 +90,11 @@ impl ApiError {
         Self::Internal(cause.to_string())
     }
 
+    /// The body a client sees; an internal error's cause never leaves the server.
     pub fn problem(&self) -> Problem {
         let status = self.status_code();
         let detail = match self {
-            Self::Internal(cause) => {
-                tracing::error!(%cause, "internal error");
-                "the server could not handle this request".to_owned()
-            }
+            Self::Internal(_) => "the server could not handle this request".to_owned(),
             other => other.to_string(),
         };
         Problem {
@@ -129,6 +128,9 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let Self::Internal(cause) = self {
+            tracing::error!(%cause, "internal error");
+        }
         let mut response = HttpResponse::build(self.status_code());
         response.content_type(PROBLEM_JSON);
         match self {
@@ -140,6 +142,11 @@ impl ResponseError for ApiError {
             }
             Self::TooManyRequests { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+            }
+            // Storage trouble passes by itself (a locked or restarting database); a second
+            // is long enough for a client to come back to an answer.
+            Self::Unavailable => {
+                response.insert_header((header::RETRY_AFTER, "1"));
             }
             _ => {}
         }

@@ -1,12 +1,11 @@
 //! The OpenAPI document: every path and schema, collected from the code.
 
-use utoipa::openapi::path::{Operation, ParameterIn};
-use utoipa::openapi::response::ResponseBuilder;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response};
-use utoipa::{Modify, OpenApi};
+mod conventions;
 
-use crate::error::PROBLEM_JSON;
+use conventions::{Conventions, NamedListItems};
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -16,6 +15,7 @@ use crate::error::PROBLEM_JSON;
                        comments, view counts and search. Errors are RFC 9457 problem details; \
                        lists are paginated with `X-Total-Count` and `Link` headers.",
         license(name = "MIT", identifier = "MIT"),
+        contact(name = "Newsroom API maintainers"),
     ),
     paths(
         crate::app::health,
@@ -57,8 +57,15 @@ use crate::error::PROBLEM_JSON;
         crate::comments::routes::delete_comment,
         crate::search::routes::search,
     ),
-    components(schemas(crate::error::Problem, crate::error::FieldError)),
-    modifiers(&BearerScheme, &CommonErrors),
+    // Schemas that only query parameters use are not collected from the paths.
+    components(schemas(
+        crate::error::Problem,
+        crate::error::FieldError,
+        crate::views::model::PopularBy,
+        crate::views::model::Window,
+    )),
+    servers((url = "/", description = "The server that serves this document")),
+    modifiers(&BearerScheme, &Conventions, &NamedListItems),
     tags(
         (name = "auth", description = "Log in, refresh and log out"),
         (name = "users", description = "User accounts (admins only)"),
@@ -96,79 +103,39 @@ impl Modify for BearerScheme {
     }
 }
 
-/// Adds the error responses every operation of a kind can give, so each handler documents
-/// only what is particular to it.
-struct CommonErrors;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
 
-impl Modify for CommonErrors {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.post,
-                &mut item.put,
-                &mut item.patch,
-                &mut item.delete,
-            ];
-            for operation in operations.into_iter().flatten() {
-                add_common_errors(operation);
+    fn refs<'a>(value: &'a Value, found: &mut Vec<&'a str>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    match (key.as_str(), child) {
+                        ("$ref", Value::String(target)) => found.push(target),
+                        _ => refs(child, found),
+                    }
+                }
             }
+            Value::Array(items) => items.iter().for_each(|item| refs(item, found)),
+            _ => {}
         }
     }
-}
 
-fn add_common_errors(operation: &mut Operation) {
-    let secured = operation.security.as_ref().is_some_and(|requirements| {
-        // `security(())` is the explicit "no token needed"; anything else names a scheme.
-        requirements.iter().any(|requirement| {
-            serde_json::to_value(requirement).is_ok_and(|value| value != serde_json::json!({}))
-        })
-    });
-    let has_path_params = operation.parameters.as_ref().is_some_and(|params| {
-        params.iter().any(
-            |param| matches!(param, RefOr::T(p) if matches!(p.parameter_in, ParameterIn::Path)),
-        )
-    });
-    let mut add = |status: &str, description: &str| {
-        operation
-            .responses
-            .responses
-            .entry(status.to_owned())
-            .or_insert_with(|| problem(description));
-    };
-    add(
-        "400",
-        "Malformed request: bad JSON, wrong content type or bad query syntax",
-    );
-    add(
-        "422",
-        "Well-formed but invalid values; `errors` lists each field",
-    );
-    add(
-        "500",
-        "Unexpected server failure; the body reveals no internals",
-    );
-    if secured {
-        add("401", "Missing, invalid or expired access token");
-        add("403", "The caller's role does not allow this");
+    #[test]
+    fn every_reference_resolves() -> Result<(), serde_json::Error> {
+        let spec: Value = serde_json::from_str(&to_json()?)?;
+        let mut found = Vec::new();
+        refs(&spec, &mut found);
+        assert!(!found.is_empty());
+        for target in found {
+            let pointer = target.trim_start_matches('#');
+            assert!(
+                spec.pointer(pointer).is_some(),
+                "{target} is referenced but not defined"
+            );
+        }
+        Ok(())
     }
-    if has_path_params {
-        add("404", "No such resource, or not visible to the caller");
-    }
-    if operation.request_body.is_some() {
-        add("413", "The request body is over the size limit");
-    }
-}
-
-fn problem(description: &str) -> RefOr<Response> {
-    ResponseBuilder::new()
-        .description(description)
-        .content(
-            PROBLEM_JSON,
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
-        .build()
-        .into()
 }

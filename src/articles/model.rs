@@ -96,6 +96,7 @@ pub struct AuthorRef {
     pub display_name: String,
     #[schema(example = "conservative-guard")]
     pub slug: String,
+    #[schema(required = true)]
     pub avatar_url: Option<String>,
 }
 
@@ -161,11 +162,14 @@ pub struct ArticleSummary {
     pub title: String,
     pub excerpt: String,
     pub status: ArticleStatus,
+    #[schema(required = true)]
     pub published_at: Option<Timestamp>,
     pub featured: bool,
     pub comments_open: bool,
+    #[schema(required = true)]
     pub featured_image: Option<FeaturedImage>,
     /// `null` for an uncategorized article.
+    #[schema(required = true)]
     pub category: Option<CategoryRef>,
     pub author: AuthorRef,
     pub view_count: i64,
@@ -215,6 +219,7 @@ pub struct Article {
 /// The body of `POST /articles`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title": "Council approves the port expansion", "content": "## The vote\n\nThe council **approved** the expansion by seven votes to two.", "content_format": "markdown", "category_id": 1, "status": "published", "featured_image": {"url": "https://images.example.com/port.jpg", "alt": "Cranes at the port"}}))]
 pub struct NewArticleBody {
     #[schema(
         min_length = 1,
@@ -308,6 +313,7 @@ impl TryFrom<NewArticleBody> for NewArticle {
 /// The body of `PATCH /articles/{id}`: only the fields sent change.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"featured": true, "excerpt": "The council approved the expansion by seven votes to two."}))]
 pub struct ArticlePatchBody {
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, min_length = 1, max_length = 300, pattern = r"\S")]

@@ -52,19 +52,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ArticleListQuery {
-    /// A category id or slug; its child categories are included.
-    #[param(example = "world-news")]
+    /// A category id or slug (`world-news`); its child categories are included.
     pub category: Option<String>,
-    /// An author id or slug.
-    #[param(example = "conservative-guard")]
+    /// An author id or slug (`conservative-guard`).
     pub author: Option<String>,
     /// Only featured (or only not featured) articles.
     pub featured: Option<bool>,
-    /// Published at or after this instant.
-    #[param(value_type = Option<String>, format = DateTime, example = "2022-10-01T00:00:00Z")]
+    /// Published at or after this instant (`2026-01-01T00:00:00Z`).
+    #[param(value_type = Option<String>, format = DateTime)]
     pub published_after: Option<Timestamp>,
     /// Published before this instant.
-    #[param(value_type = Option<String>, format = DateTime, example = "2022-11-01T00:00:00Z")]
+    #[param(value_type = Option<String>, format = DateTime)]
     pub published_before: Option<Timestamp>,
     /// Staff only (a token is needed): articles in this status, including scheduled ones.
     /// Authors see only their own.
@@ -74,13 +72,20 @@ pub struct ArticleListQuery {
     #[param(
         min_length = 1,
         max_length = 200,
-        pattern = r"[^\x00-\x2F\x3A-\x40\x5B-\x60\x7B-\xA9\xAB-\xB1\xB4\xB6-\xB8\xBB\xBF\xD7\xF7\u2000-\u206F\u2E00-\u2E7F\u3000-\u303F\uFE10-\uFE1F\uFE30-\uFE6F\uFF00-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]",
-        example = "port expan"
+        pattern = r"[^\x00-\x2F\x3A-\x40\x5B-\x60\x7B-\xA9\xAB-\xB1\xB4\xB6-\xB8\xBB\xBF\xD7\xF7\u2000-\u206F\u2E00-\u2E7F\u3000-\u303F\uFE10-\uFE1F\uFE30-\uFE6F\uFF00-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65]"
     )]
     pub search: Option<String>,
 }
 
-/// List articles, newest first by default. The public sees published articles only.
+/// List articles.
+///
+/// The home page's Latest list, category and author pages, date archives and the staff's
+/// lists of drafts. Without a token only published articles whose date has come are listed.
+/// Filters combine (`category` includes child categories); `search` applies the words of
+/// `GET /search` as a filter while keeping this list's sort. The answer is one page of
+/// summaries (no `content_html`) with `X-Total-Count` and a `Link` header.
+///
+/// Example: `GET /api/v1/articles?category=world-news&sort=-view_count&per_page=5`
 #[utoipa::path(
     get, path = "/api/v1/articles", tag = "articles",
     params(ListParams<ArticleSort>, ArticleListQuery),
@@ -162,10 +167,13 @@ fn resolve_filter(
     Ok(Some(filter))
 }
 
-/// One article with its content, by id.
+/// Get an article by id.
+///
+/// The whole article with `content_html`, its author and category. Drafts, archived and
+/// scheduled articles are `404` to the public; their author and editors see them with a token.
 #[utoipa::path(
     get, path = "/api/v1/articles/{id}", tag = "articles",
-    params(("id" = i64, Path, minimum = 1, description = "Article id")),
+    params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2)),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The article", body = Article),
@@ -186,10 +194,14 @@ pub async fn get_article(
     ))
 }
 
-/// One article with its content, by slug.
+/// Get an article by slug.
+///
+/// The article page: the whole article with `content_html`, its author and category. Drafts,
+/// archived and scheduled articles are `404` to the public; their author and editors see them
+/// with a token. Slugs come from `GET /articles` or from links.
 #[utoipa::path(
     get, path = "/api/v1/articles/slug/{slug}", tag = "articles",
-    params(("slug" = String, Path, description = "Article slug", example = "state-department-funding-drag-shows-in-ecuador")),
+    params(("slug" = String, Path, description = "Article slug", example = "diplomats-warn-over-pension-changes-in-closed-session")),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The article", body = Article),
@@ -248,7 +260,15 @@ pub fn may_see(row: &ArticleRow, caller: MaybeCaller) -> bool {
         })
 }
 
-/// Write an article (authors and up). It is a draft unless `status` says otherwise.
+/// Create an article.
+///
+/// Authors and up. The body is Markdown or HTML (`content_format`); HTML is sanitized either
+/// way. A new article is a `draft` unless `status` says otherwise; publishing without
+/// `published_at` stamps it with now, and a `published` article dated in the future is
+/// scheduled: invisible to the public until then. The slug comes from the title when not
+/// given (apostrophes dropped, `-2`, `-3` added when taken); a slug given and taken is a `409`.
+///
+/// Example body: `{"title":"Port expansion approved","content":"## Vote\n\nThe council **approved** it.","content_format":"markdown","category_id":4,"status":"published"}`
 #[utoipa::path(
     post, path = "/api/v1/articles", tag = "articles",
     request_body = NewArticleBody,
@@ -278,10 +298,16 @@ pub async fn create_article(
     ))
 }
 
-/// Change an article; only the fields sent change. Authors may change only their own.
+/// Update an article.
+///
+/// Only the fields sent change; `null` clears an optional one. Authors may change only their
+/// own (`403` on others' published articles, `404` on others' drafts). Setting `status` to
+/// `published` without `published_at` stamps it with now.
+///
+/// Example body: `{"status":"published","featured":true}`
 #[utoipa::path(
     patch, path = "/api/v1/articles/{id}", tag = "articles",
-    params(("id" = i64, Path, minimum = 1, description = "Article id")),
+    params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2)),
     request_body = ArticlePatchBody,
     security(("bearer" = [])),
     responses(
@@ -308,7 +334,10 @@ pub async fn update_article(
     Ok(web::Json(article))
 }
 
-/// Delete an article. Authors may delete only their own.
+/// Delete an article.
+///
+/// Authors may delete only their own; editors and admins any. Its comments, views and search
+/// entry go with it. The answer is `204` with no body.
 #[utoipa::path(
     delete, path = "/api/v1/articles/{id}", tag = "articles",
     params(("id" = i64, Path, minimum = 1, description = "Article id")),
@@ -350,15 +379,21 @@ pub struct AdjacentQuery {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Adjacent {
     /// The next older article; `null` at the end.
+    #[schema(required = true)]
     pub previous: Option<ArticleSummary>,
     /// The next newer article; `null` at the end.
+    #[schema(required = true)]
     pub next: Option<ArticleSummary>,
 }
 
-/// The previous and next published articles by `published_at`.
+/// Previous and next articles.
+///
+/// The "Previous Post" and "Next Post" links of an article page: the published neighbours by
+/// `published_at`, each `null` at the ends; `same_category=true` keeps to the article's
+/// category.
 #[utoipa::path(
     get, path = "/api/v1/articles/{id}/adjacent", tag = "articles",
-    params(("id" = i64, Path, minimum = 1, description = "Article id"), AdjacentQuery),
+    params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2), AdjacentQuery),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The neighbours", body = Adjacent),
@@ -393,10 +428,13 @@ pub struct RelatedQuery {
     pub limit: Option<i64>,
 }
 
-/// Published articles related to this one: same category, most shared terms first.
+/// Related articles.
+///
+/// Published articles of the same category ranked by the title and excerpt words they share
+/// with this one, then by recency: the "Related posts" block of an article page.
 #[utoipa::path(
     get, path = "/api/v1/articles/{id}/related", tag = "articles",
-    params(("id" = i64, Path, minimum = 1, description = "Article id"), RelatedQuery),
+    params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2), RelatedQuery),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "Related articles, most relevant first", body = Vec<ArticleSummary>),

@@ -44,6 +44,7 @@ impl LoginRequest {
 /// The body of `POST /auth/refresh` and `POST /auth/logout`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"refresh_token": "the refresh_token of a login or refresh answer"}))]
 pub struct RefreshRequest {
     /// A refresh token from a login or an earlier refresh.
     #[schema(max_length = 256)]
@@ -63,13 +64,19 @@ impl RefreshRequest {
     }
 }
 
+/// How the access token is sent: always `Bearer` (RFC 6750). A one-value enum, so that
+/// typed clients see the constant rather than any string.
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub enum TokenType {
+    Bearer,
+}
+
 /// A new pair of tokens and the user they belong to.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TokenResponse {
     /// A JWT to send as `Authorization: Bearer <token>`.
     pub access_token: String,
-    #[schema(example = "Bearer")]
-    pub token_type: &'static str,
+    pub token_type: TokenType,
     /// Seconds until the access token expires.
     #[schema(example = 900)]
     pub expires_in: i64,

@@ -3,7 +3,7 @@
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::model::{LoginRequest, RefreshRequest, TokenResponse};
+use super::model::{LoginRequest, RefreshRequest, TokenResponse, TokenType};
 use super::{Caller, password, queries, tokens};
 use crate::app::{AppState, client_address};
 use crate::error::{ApiError, Problem};
@@ -71,7 +71,12 @@ pub async fn login(
     Ok(HttpResponse::Ok().json(issue_tokens(&state, user).await?))
 }
 
-/// Trade a refresh token for a new pair; the old refresh token stops working.
+/// Refresh the tokens.
+///
+/// Trades a refresh token for a new access token and a new refresh token. Refresh tokens are
+/// single-use: the one sent stops working, so keep the new one.
+///
+/// Example body: `{"refresh_token":"<refresh_token from the login answer>"}`
 #[utoipa::path(
     post, path = "/api/v1/auth/refresh", tag = "auth",
     request_body = RefreshRequest,
@@ -97,7 +102,11 @@ pub async fn refresh(
     Ok(HttpResponse::Ok().json(issue_tokens(&state, user).await?))
 }
 
-/// Revoke a refresh token. Unknown tokens are ignored, so logging out twice is harmless.
+/// Log out.
+///
+/// Revokes a refresh token, so it can no longer be traded for new tokens. Unknown tokens are
+/// ignored, so logging out twice is harmless. Access tokens already issued stay valid until
+/// they expire (`ACCESS_TOKEN_TTL_SECONDS`).
 #[utoipa::path(
     post, path = "/api/v1/auth/logout", tag = "auth",
     request_body = RefreshRequest,
@@ -118,6 +127,8 @@ pub async fn logout(
 }
 
 /// The signed-in user.
+///
+/// The account the access token belongs to, email and role included.
 #[utoipa::path(
     get, path = "/api/v1/auth/me", tag = "auth",
     security(("bearer" = [])),
@@ -156,7 +167,7 @@ async fn issue_tokens(state: &AppState, user: UserRow) -> Result<TokenResponse, 
         .await?;
     Ok(TokenResponse {
         access_token,
-        token_type: "Bearer",
+        token_type: TokenType::Bearer,
         expires_in: state.tokens.access_ttl_seconds,
         refresh_token,
         user: user.into(),

@@ -13,7 +13,9 @@ pub struct Author {
     pub display_name: String,
     #[schema(example = "conservative-guard")]
     pub slug: String,
+    #[schema(required = true)]
     pub bio: Option<String>,
+    #[schema(required = true)]
     pub avatar_url: Option<String>,
     /// Published articles by this author.
     pub article_count: i64,

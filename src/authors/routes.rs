@@ -24,7 +24,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     ));
 }
 
-/// List authors with their number of published articles.
+/// List authors.
+///
+/// Public author profiles with their number of published articles. Never an email or a role.
 #[utoipa::path(
     get, path = "/api/v1/authors", tag = "authors",
     params(ListParams<AuthorSort>),
@@ -43,10 +45,12 @@ pub async fn list_authors(
     Ok(pagination::respond(&req, params.page, total, authors))
 }
 
-/// One author by id.
+/// Get an author by id.
+///
+/// A public author profile with the number of published articles.
 #[utoipa::path(
     get, path = "/api/v1/authors/{id}", tag = "authors",
-    params(("id" = i64, Path, minimum = 1, description = "Author (user) id")),
+    params(("id" = i64, Path, minimum = 1, description = "Author (user) id", example = 2)),
     security(()),
     responses((status = 200, description = "The author", body = Author))
 )]
@@ -60,7 +64,9 @@ pub async fn get_author(
     ))
 }
 
-/// One author by slug.
+/// Get an author by slug.
+///
+/// An author page's header. List the author's articles with `GET /articles?author={slug}`.
 #[utoipa::path(
     get, path = "/api/v1/authors/slug/{slug}", tag = "authors",
     params(("slug" = String, Path, description = "Author slug", example = "conservative-guard")),

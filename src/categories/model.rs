@@ -15,14 +15,16 @@ pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 /// A category with its number of published articles.
 #[derive(Debug, Serialize, Queryable, ToSchema)]
 pub struct Category {
-    #[schema(example = 4)]
+    #[schema(example = 9)]
     pub id: i64,
     #[schema(example = "World News")]
     pub name: String,
     #[schema(example = "world-news")]
     pub slug: String,
+    #[schema(required = true)]
     pub description: Option<String>,
     /// The parent category, for a hierarchy; `null` at the top.
+    #[schema(required = true)]
     pub parent_id: Option<i64>,
     #[diesel(deserialize_as = chrono::NaiveDateTime)]
     pub created_at: Timestamp,
@@ -35,6 +37,7 @@ pub struct Category {
 /// The body of `POST /categories`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "Science", "description": "Research and discovery"}))]
 pub struct NewCategoryBody {
     #[schema(
         min_length = 1,
@@ -95,6 +98,7 @@ impl TryFrom<NewCategoryBody> for NewCategory {
 /// The body of `PATCH /categories/{id}`: only the fields sent change.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"description": "Research, health and discovery"}))]
 pub struct CategoryPatchBody {
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"\S")]

@@ -34,7 +34,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     ));
 }
 
-/// List categories with their number of published articles.
+/// List categories.
+///
+/// The site's sections with their number of published articles (not counting child
+/// categories); `parent_id` builds the hierarchy.
 #[utoipa::path(
     get, path = "/api/v1/categories", tag = "categories",
     params(ListParams<CategorySort>),
@@ -53,10 +56,12 @@ pub async fn list_categories(
     Ok(pagination::respond(&req, params.page, total, rows))
 }
 
-/// One category by id.
+/// Get a category by id.
+///
+/// A category with its number of published articles.
 #[utoipa::path(
     get, path = "/api/v1/categories/{id}", tag = "categories",
-    params(("id" = i64, Path, minimum = 1, description = "Category id")),
+    params(("id" = i64, Path, minimum = 1, description = "Category id", example = 9)),
     security(()),
     responses((status = 200, description = "The category", body = Category))
 )]
@@ -70,7 +75,10 @@ pub async fn get_category(
     ))
 }
 
-/// One category by slug.
+/// Get a category by slug.
+///
+/// A category page's header. List its articles with `GET /articles?category={slug}`, which
+/// includes its child categories.
 #[utoipa::path(
     get, path = "/api/v1/categories/slug/{slug}", tag = "categories",
     params(("slug" = String, Path, description = "Category slug", example = "world-news")),
@@ -87,7 +95,12 @@ pub async fn get_category_by_slug(
     ))
 }
 
-/// Create a category (editors and admins).
+/// Create a category.
+///
+/// Editors and admins. The slug comes from the name when not given; `parent_id` makes it a
+/// child category.
+///
+/// Example body: `{"name":"Science","description":"Research and discovery"}`
 #[utoipa::path(
     post, path = "/api/v1/categories", tag = "categories",
     request_body = NewCategoryBody,
@@ -114,10 +127,15 @@ pub async fn create_category(
     ))
 }
 
-/// Change a category; only the fields sent change.
+/// Update a category.
+///
+/// Editors and admins. Only the fields sent change; `null` clears `description` or
+/// `parent_id`. A parent that would make a cycle is a `422`.
+///
+/// Example body: `{"description":"Research, health and discovery"}`
 #[utoipa::path(
     patch, path = "/api/v1/categories/{id}", tag = "categories",
-    params(("id" = i64, Path, minimum = 1, description = "Category id")),
+    params(("id" = i64, Path, minimum = 1, description = "Category id", example = 9)),
     request_body = CategoryPatchBody,
     security(("bearer" = [])),
     responses(
@@ -142,7 +160,10 @@ pub async fn update_category(
     ))
 }
 
-/// Delete a category. One with articles needs `?reassign_to=`; its children move up.
+/// Delete a category.
+///
+/// Editors and admins. A category that still has articles needs `?reassign_to=` another
+/// category (otherwise `409`); its child categories move up to its parent.
 #[utoipa::path(
     delete, path = "/api/v1/categories/{id}", tag = "categories",
     params(("id" = i64, Path, minimum = 1, description = "Category id"), ReassignQuery),

@@ -134,8 +134,7 @@ pub struct SearchParams {
         example = "port expan"
     )]
     pub q: Option<String>,
-    /// A category id or slug; its child categories are included.
-    #[param(example = "world-news")]
+    /// A category id or slug (`world-news`); its child categories are included.
     pub category: Option<String>,
 }
 

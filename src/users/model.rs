@@ -52,7 +52,9 @@ pub struct User {
     #[schema(example = "ann-example")]
     pub slug: String,
     pub role: Role,
+    #[schema(required = true)]
     pub bio: Option<String>,
+    #[schema(required = true)]
     pub avatar_url: Option<String>,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
@@ -77,6 +79,7 @@ impl From<UserRow> for User {
 /// The body of `POST /users`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"email": "ed@example.com", "password": "a long passphrase", "display_name": "Ed Itor", "role": "editor"}))]
 pub struct NewUserBody {
     #[schema(format = Email, example = "ann@example.com")]
     pub email: String,
@@ -163,6 +166,7 @@ impl TryFrom<NewUserBody> for NewUser {
 /// The body of `PATCH /users/{id}`: only the fields sent change.
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"bio": "Covers the city council."}))]
 pub struct UserPatchBody {
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, format = Email)]

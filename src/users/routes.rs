@@ -40,6 +40,8 @@ pub struct UserFilter {
 }
 
 /// List user accounts.
+///
+/// Admins only: every account with its email and role.
 #[utoipa::path(
     get, path = "/api/v1/users", tag = "users",
     params(ListParams<UserSort>, UserFilter),
@@ -64,6 +66,11 @@ pub async fn list_users(
 }
 
 /// Create a user account.
+///
+/// Admins only. The password (8 to 256 characters) is stored as an Argon2id hash and never
+/// returned.
+///
+/// Example body: `{"email":"ed@example.com","password":"a long passphrase","display_name":"Ed Itor","role":"editor"}`
 #[utoipa::path(
     post, path = "/api/v1/users", tag = "users",
     request_body = NewUserBody,
@@ -92,10 +99,12 @@ pub async fn create_user(
     ))
 }
 
-/// One user account.
+/// Get a user account.
+///
+/// Admins only: one account with its email and role.
 #[utoipa::path(
     get, path = "/api/v1/users/{id}", tag = "users",
-    params(("id" = i64, Path, minimum = 1, description = "User id")),
+    params(("id" = i64, Path, minimum = 1, description = "User id", example = 2)),
     security(("bearer" = [])),
     responses((status = 200, description = "The user", body = User))
 )]
@@ -110,10 +119,15 @@ pub async fn get_user(
     Ok(web::Json(row.into()))
 }
 
-/// Change a user account; only the fields sent change. A new password signs the user out.
+/// Update a user account.
+///
+/// Admins only. Only the fields sent change. A new password signs the user out everywhere
+/// (their refresh tokens are revoked); the last admin cannot be demoted (`409`).
+///
+/// Example body: `{"role":"editor","bio":"Covers the city council."}`
 #[utoipa::path(
     patch, path = "/api/v1/users/{id}", tag = "users",
-    params(("id" = i64, Path, minimum = 1, description = "User id")),
+    params(("id" = i64, Path, minimum = 1, description = "User id", example = 2)),
     request_body = UserPatchBody,
     security(("bearer" = [])),
     responses(
@@ -141,7 +155,10 @@ pub async fn update_user(
     Ok(web::Json(row.into()))
 }
 
-/// Delete a user account. A user with articles needs `?reassign_to=`; the last admin stays.
+/// Delete a user account.
+///
+/// Admins only. A user who wrote articles needs `?reassign_to=` another user (otherwise
+/// `409`); the last admin cannot be deleted.
 #[utoipa::path(
     delete, path = "/api/v1/users/{id}", tag = "users",
     params(("id" = i64, Path, minimum = 1, description = "User id"), ReassignQuery),

@@ -32,12 +32,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The maintained crawler list of the `isbot` crate, compiled once.
 static BOTS: LazyLock<isbot::Bots> = LazyLock::new(isbot::Bots::default);
 
-/// Count one view of a published article. Answers `202` at once: the view is buffered and
-/// written with others at least every `VIEW_FLUSH_INTERVAL_MS`. Known crawlers and requests
-/// without a `User-Agent` get the same answer but are not counted.
+/// Count a view.
+///
+/// The front end calls this once per page view. It answers `202` at once: the view is
+/// buffered in memory and written with others at the next flush. Crawlers (by `User-Agent`)
+/// and requests without a `User-Agent` are answered alike but not counted. Only published
+/// articles count; others are `404`.
 #[utoipa::path(
     post, path = "/api/v1/articles/{id}/views", tag = "views",
-    params(("id" = i64, Path, minimum = 1, description = "Article id")),
+    params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2)),
     security(()),
     responses((status = 202, description = "Accepted; counted unless the client is a crawler"))
 )]
@@ -88,11 +91,14 @@ async fn is_public(
     Ok(published_at.is_some_and(|at| at <= now))
 }
 
-/// How often an article was read: the total, the last day, week and month, and 30 daily
-/// buckets (UTC). Views reach these numbers at the next flush.
+/// An article's view counts.
+///
+/// How often an article was read: the total, today, the last 7 and 30 days, and 30 daily
+/// buckets (UTC, oldest first). Views are counted after the next flush
+/// (`VIEW_FLUSH_INTERVAL_MS`, one second by default).
 #[utoipa::path(
     get, path = "/api/v1/articles/{id}/views", tag = "views",
-    params(("id" = i64, Path, minimum = 1, description = "Article id")),
+    params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2)),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The article's view counts", body = ViewStats),
@@ -123,8 +129,14 @@ pub async fn view_stats(
     Ok(web::Json(stats))
 }
 
-/// The sidebar lists: Trending (`by=views`) and Most commented (`by=comments`), over
-/// today, the last 7 or 30 days, or all time; published articles only.
+/// Trending and Most commented.
+///
+/// The sidebar lists: Trending (`by=views`) and Most commented (`by=comments`), counted
+/// over today (`day`), the last 7 (`week`) or 30 days (`month`), whole UTC days, today
+/// included, or ever (`all`). Published articles only, the most popular first, each with its
+/// count in the window. Views arrive after the next flush (`VIEW_FLUSH_INTERVAL_MS`).
+///
+/// Example: `GET /api/v1/articles/popular?by=views&window=week&limit=5`
 #[utoipa::path(
     get, path = "/api/v1/articles/popular", tag = "views",
     params(PopularQuery),
