@@ -7,9 +7,12 @@
 #   bash bench/run.sh                      # 100,000 articles, 10 s per endpoint
 #   ARTICLES=20000 DURATION=5s VIEWS_DURATION=10s bash bench/run.sh
 #   SEEDED=/path/to/seeded.db PARTS=search bash bench/run.sh   # a copy of that database;
-#                                          # parts: endpoints search views plans
+#                                          # parts: endpoints search views ceiling plans
+#   ARTICLES=10000 PARTS=ceiling bash bench/run.sh   # the server against nginx serving
+#                                          # its saved answers (bench/ceiling.sh)
 #
-# Needs wrk (installed with apt-get when missing and allowed) and python3.
+# Needs wrk and, for the ceiling, nginx (both installed with apt-get when missing and
+# allowed), and python3.
 set -euo pipefail
 
 ARTICLES=${ARTICLES:-100000}
@@ -20,10 +23,28 @@ THREADS=${THREADS:-2}
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-if ! command -v wrk >/dev/null; then
-    echo "installing wrk (Debian package)"
-    if [[ $(id -u) -eq 0 ]]; then apt-get install -y wrk >/dev/null; else sudo apt-get install -y wrk >/dev/null; fi
-fi
+# ensure_package COMMAND PACKAGE...: installs the first Debian package of the list that
+# apt can install when COMMAND is missing (after an apt-get update if none could).
+ensure_package() {
+    local command=$1 package update
+    shift
+    command -v "$command" >/dev/null || [[ -x "/usr/sbin/$command" ]] && return 0
+    local sudo=()
+    [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+    for update in no yes; do
+        [[ $update == yes ]] && "${sudo[@]}" apt-get update -qq >/dev/null
+        for package in "$@"; do
+            echo "installing $package (Debian package)"
+            "${sudo[@]}" apt-get install -y -qq "$package" >/dev/null 2>&1 && return 0
+        done
+    done
+    echo "could not install any of: $*" >&2
+    return 1
+}
+ensure_package wrk wrk
+
+# A wrk latency (850.00us, 1.20ms, 1.02s) in milliseconds.
+to_ms() { awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[0-9]s$/ && $1 !~ /ms$/) v *= 1000; printf "%.2f", v }' <<<"$1"; }
 
 cargo build --release --locked
 TARGET_DIR=$(cargo metadata --no-deps --format-version 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
@@ -32,12 +53,14 @@ BIN="$TARGET_DIR/release/newsroom"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/newsroom-bench.XXXXXX")
 SERVER_PID=
 cleanup() {
+    # nginx, when the ceiling part started it.
+    declare -F ceiling_stop_nginx >/dev/null && ceiling_stop_nginx
     [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-PARTS=${PARTS:-endpoints search views plans}
+PARTS=${PARTS:-endpoints search views ceiling plans}
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 
 DB="$WORK/bench.db"
@@ -198,7 +221,6 @@ end
 done = function() io.write(string.format("reached %d\n", thread:get("i"))) end
 LUA
 
-to_ms() { awk '{ v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /[0-9]s$/ && $1 !~ /ms$/) v *= 1000; printf "%.2f", v }' <<<"$1"; }
 # Milliseconds of CPU the server has used so far (user and system, all threads): divided by
 # the requests of a run, the cost of a request, which varies far less from run to run on a
 # shared machine than latency does.
@@ -306,6 +328,14 @@ fi
 if part views; then
 source "$ROOT/bench/views.sh"
 bench_views
+fi
+
+# ---- ceiling ----------------------------------------------------------------------------
+# The server against nginx serving the server's own answers as static files: identity, gzip
+# and 304, alternated runs, median req/s and the ratio to nginx (bench/ceiling.sh).
+if part ceiling; then
+source "$ROOT/bench/ceiling.sh"
+bench_ceiling
 fi
 
 if part plans; then
