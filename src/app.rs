@@ -11,22 +11,20 @@ use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::articles::list_cache::ListCache;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::db::Db;
-use crate::db::memo::Memo;
 use crate::error::ApiError;
-use crate::http::cache::{CacheMaxAge, conditional_get};
+use crate::http::cache::{CacheContext, CacheMaxAge, ResponseCache, public_cache};
 use crate::http::json::BodyLimit;
 use crate::http::problems::{framework_errors_as_problems, no_route, path_error};
 use crate::http::rate_limit::KeyedLimiter;
 use crate::http::request_id::{REQUEST_ID, request_id};
 use crate::openapi::ApiDoc;
-use crate::search::cache::SearchCache;
 use crate::views::buffer::ViewBuffer;
-use crate::views::model::{PopularArticle, PopularBy, Window};
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::views::routes::{GateEntry, VIEW_GATE_ENTRIES};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// What every handler can reach.
 pub struct AppState {
@@ -34,12 +32,11 @@ pub struct AppState {
     pub tokens: TokenKeys,
     pub login_limiter: KeyedLimiter,
     pub comment_limiter: KeyedLimiter,
-    pub article_lists: ListCache,
     pub views: ViewBuffer,
-    /// When each article viewed lately became public (`None`: it is not).
-    pub view_gate: Memo<i64, Option<NaiveDateTime>>,
-    pub popular: Memo<(PopularBy, Window, i64, NaiveDate), Vec<PopularArticle>>,
-    pub search: SearchCache,
+    /// When each article viewed lately is public from, while the public content holds.
+    pub view_gate: moka::sync::Cache<i64, GateEntry>,
+    /// Public responses, shared by every worker.
+    pub responses: Arc<ResponseCache>,
     pub config: Config,
 }
 
@@ -50,11 +47,12 @@ impl AppState {
             tokens: TokenKeys::new(jwt_secret, &config),
             login_limiter: KeyedLimiter::per_minute(config.rate_limit_logins_per_minute),
             comment_limiter: KeyedLimiter::per_minute(config.rate_limit_comments_per_minute),
-            article_lists: ListCache::default(),
             views: ViewBuffer::default(),
-            view_gate: Memo::default(),
-            popular: Memo::default(),
-            search: SearchCache::default(),
+            view_gate: moka::sync::Cache::new(VIEW_GATE_ENTRIES),
+            responses: Arc::new(ResponseCache::new(
+                config.response_cache_mb.saturating_mul(1024 * 1024),
+                Duration::from_secs(config.counters_max_lag_seconds),
+            )),
             config,
         }
     }
@@ -81,10 +79,14 @@ pub fn build(
         .app_data(BodyLimit(body_limit))
         .app_data(web::PayloadConfig::new(body_limit))
         .app_data(web::PathConfig::default().error_handler(path_error))
-        .app_data(max_age)
+        .app_data(web::Data::new(CacheContext {
+            db: state.db.clone(),
+            cache: state.responses.clone(),
+            max_age,
+        }))
         .service(
             web::scope("/api/v1")
-                .wrap(from_fn(conditional_get))
+                .wrap(from_fn(public_cache))
                 .configure(crate::auth::routes::configure)
                 .configure(crate::users::routes::configure)
                 .configure(crate::authors::routes::configure)

@@ -29,6 +29,10 @@ pub struct Config {
     pub view_flush_interval_ms: u64,
     /// How many of a search's newest matches are ranked by relevance.
     pub search_ranked_matches: i64,
+    /// The response cache's size in MiB; 0 turns it off.
+    pub response_cache_mb: u64,
+    /// How old the view counts inside a cached public response may be.
+    pub counters_max_lag_seconds: u64,
 }
 
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
@@ -76,6 +80,8 @@ impl Config {
             trust_forwarded_for: flag(&lookup, "TRUST_FORWARDED_FOR")?,
             view_flush_interval_ms: positive(&lookup, "VIEW_FLUSH_INTERVAL_MS", 1000)?,
             search_ranked_matches: positive(&lookup, "SEARCH_RANKED_MATCHES", 1000)?,
+            response_cache_mb: parse(&lookup, "RESPONSE_CACHE_MB", 64)?,
+            counters_max_lag_seconds: positive(&lookup, "COUNTERS_MAX_LAG_SECONDS", 10)?,
         })
     }
 

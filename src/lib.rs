@@ -1,5 +1,7 @@
 //! Newsroom: a headless content API for news sites, one binary over embedded SQLite.
 
+#![forbid(unsafe_code)]
+
 pub mod app;
 pub mod articles;
 pub mod auth;

@@ -1,5 +1,7 @@
 //! The `newsroom` binary: parses the command line and runs the command.
 
+#![forbid(unsafe_code)]
+
 use clap::Parser;
 use std::process::ExitCode;
 

@@ -13,7 +13,9 @@ use utoipa::{Modify, OpenApi};
         title = "Newsroom content API",
         description = "A headless content API for news sites: articles, categories, authors, \
                        comments, view counts and search. Errors are RFC 9457 problem details; \
-                       lists are paginated with `X-Total-Count` and `Link` headers.",
+                       lists are paginated with `X-Total-Count` and `Link` headers. Reads without a \
+                       token are served from a response cache that is exact for content; view \
+                       counts in them may lag by up to `COUNTERS_MAX_LAG_SECONDS`.",
         license(name = "MIT", identifier = "MIT"),
         contact(name = "Newsroom API maintainers"),
     ),

@@ -7,7 +7,6 @@ use diesel::sqlite::Sqlite;
 use std::collections::{HashMap, HashSet};
 
 use super::content;
-use super::list_cache::{ListCache, Remembered};
 use super::model::{
     ArticlePatch, ArticleRecord, ArticleRow, ArticleStatus, ArticleSummary, AuthorRef, CategoryRef,
     ContentFormat, NewArticle,
@@ -154,49 +153,12 @@ pub fn list(
     visibility: Visibility,
     filter: &ArticleFilter,
     params: ListParams<ArticleSort>,
-    cache: Cached<'_>,
 ) -> Result<(Vec<ArticleSummary>, i64), ApiError> {
     let now = now();
-    let list_key = format!("{visibility:?} {filter:?}");
-    let total = match cache.remembered(&format!("{list_key} total"), now) {
-        Some(Remembered::Total(total)) => total,
-        _ => {
-            let total = filtered(visibility, filter, now).count().get_result(conn)?;
-            cache.remember(
-                conn,
-                format!("{list_key} total"),
-                now,
-                Remembered::Total(total),
-            )?;
-            total
-        }
-    };
+    let total = filtered(visibility, filter, now).count().get_result(conn)?;
     let page = params.page;
     let desc = params.sort.descending;
-    let by_date = params.sort.field == ArticleSort::PublishedAt && visibility == Visibility::Public;
-    let (mut query, skip) = match page.offset() / ANCHOR_EVERY * ANCHOR_EVERY {
-        boundary if by_date && boundary > 0 => {
-            let anchor_key = format!("{list_key} desc={desc} anchor={boundary}");
-            let anchor = match cache.remembered(&anchor_key, now) {
-                Some(Remembered::Anchor(at, id)) => Some((at, id)),
-                _ => {
-                    let anchor = date_anchor(conn, visibility, filter, now, desc, boundary)?;
-                    if let Some((at, id)) = anchor {
-                        cache.remember(conn, anchor_key, now, Remembered::Anchor(at, id))?;
-                    }
-                    anchor
-                }
-            };
-            match anchor {
-                Some(anchor) => (
-                    after_anchor(visibility, filter, now, anchor, desc),
-                    page.offset() - boundary,
-                ),
-                None => (filtered(visibility, filter, now), page.offset()),
-            }
-        }
-        _ => (filtered(visibility, filter, now), page.offset()),
-    };
+    let mut query = filtered(visibility, filter, now);
     query = match params.sort.field {
         ArticleSort::PublishedAt => crate::order_by!(query, desc, articles::published_at),
         ArticleSort::UpdatedAt => crate::order_by!(query, desc, articles::updated_at),
@@ -212,91 +174,9 @@ pub fn list(
     let ids: Vec<i64> = query
         .select(articles::id)
         .limit(page.per_page)
-        .offset(skip)
+        .offset(page.offset())
         .load(conn)?;
     Ok((summaries(conn, &ids)?, total))
-}
-
-/// Deep pages of the date-sorted public lists start from a remembered anchor every this
-/// many articles, so page 2,000 walks at most this many index entries, not 40,000.
-const ANCHOR_EVERY: i64 = 1_000;
-
-/// The (`published_at`, `id`) of the last article before position `boundary`.
-fn date_anchor(
-    conn: &mut Conn,
-    visibility: Visibility,
-    filter: &ArticleFilter,
-    now: NaiveDateTime,
-    desc: bool,
-    boundary: i64,
-) -> QueryResult<Option<(NaiveDateTime, i64)>> {
-    let query = filtered(visibility, filter, now);
-    let query = if desc {
-        query.order((articles::published_at.desc(), articles::id.desc()))
-    } else {
-        query.order((articles::published_at.asc(), articles::id.asc()))
-    };
-    let found: Option<(Option<NaiveDateTime>, i64)> = query
-        .select((articles::published_at, articles::id))
-        .offset(boundary - 1)
-        .first(conn)
-        .optional()?;
-    Ok(found.and_then(|(at, id)| at.map(|at| (at, id))))
-}
-
-/// The public articles after the anchor in the list's order. Going back in time, the
-/// anchor's date replaces "now" as the upper bound (it is earlier), so that SQLite's index
-/// range starts at the anchor instead of at the newest article.
-fn after_anchor(
-    visibility: Visibility,
-    filter: &ArticleFilter,
-    now: NaiveDateTime,
-    (at, id): (NaiveDateTime, i64),
-    desc: bool,
-) -> Boxed {
-    if desc {
-        filtered(visibility, filter, at.min(now))
-            .filter(articles::published_at.lt(at).or(articles::id.lt(id)))
-    } else {
-        filtered(visibility, filter, now)
-            .filter(articles::published_at.ge(at))
-            .filter(articles::published_at.gt(at).or(articles::id.gt(id)))
-    }
-}
-
-/// The list cache and the database generation read before this request's queries.
-#[derive(Clone, Copy)]
-pub struct Cached<'a> {
-    pub cache: &'a ListCache,
-    pub generation: u64,
-}
-
-impl Cached<'_> {
-    fn remembered(&self, key: &str, now: NaiveDateTime) -> Option<Remembered> {
-        self.cache.get(key, self.generation, now)
-    }
-
-    /// Remembers until the next write, or until the next scheduled article comes due.
-    fn remember(
-        &self,
-        conn: &mut Conn,
-        key: String,
-        now: NaiveDateTime,
-        value: Remembered,
-    ) -> QueryResult<()> {
-        let valid_until = next_due(conn, now)?;
-        self.cache.put(key, self.generation, valid_until, value);
-        Ok(())
-    }
-}
-
-/// When the next scheduled article becomes public.
-pub fn next_due(conn: &mut Conn, now: NaiveDateTime) -> QueryResult<Option<NaiveDateTime>> {
-    articles::table
-        .filter(articles::status.eq(ArticleStatus::Published))
-        .filter(articles::published_at.gt(now))
-        .select(dsl::min(articles::published_at))
-        .first(conn)
 }
 
 /// Summaries of these articles, in this order, each with its category and author (one query).
@@ -357,7 +237,33 @@ pub fn find_row(conn: &mut Conn, id: i64) -> Result<ArticleRow, ApiError> {
 
 /// Whether the public may see the article at `now`.
 pub fn row_is_public(row: &ArticleRow, now: NaiveDateTime) -> bool {
-    row.status == ArticleStatus::Published && row.published_at.is_some_and(|at| at <= now)
+    PublicFrom::of(row.status, row.published_at).is_public_at(now)
+}
+
+/// When the public may see an article from: its date once it is published (a date still to
+/// come while it is scheduled), never while it is not published. The Rust side of
+/// [`is_public`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicFrom(Option<NaiveDateTime>);
+
+impl PublicFrom {
+    pub fn of(status: ArticleStatus, published_at: Option<NaiveDateTime>) -> Self {
+        Self(published_at.filter(|_| status == ArticleStatus::Published))
+    }
+
+    pub fn is_public_at(self, now: NaiveDateTime) -> bool {
+        self.0.is_some_and(|at| at <= now)
+    }
+}
+
+/// When the article is public from; never for an article that does not exist.
+pub fn public_from(conn: &mut Conn, id: i64) -> QueryResult<PublicFrom> {
+    let found: Option<(ArticleStatus, Option<NaiveDateTime>)> = articles::table
+        .find(id)
+        .select((articles::status, articles::published_at))
+        .first(conn)
+        .optional()?;
+    Ok(found.map_or(PublicFrom(None), |(status, at)| PublicFrom::of(status, at)))
 }
 
 /// The published neighbours of an article by `published_at`: (previous, next).

@@ -9,7 +9,7 @@ use super::model::{
     Article, ArticlePatch, ArticlePatchBody, ArticleRow, ArticleStatus, ArticleSummary, NewArticle,
     NewArticleBody,
 };
-use super::queries::{self, ArticleFilter, ArticleKey, ArticleSort, Cached, Visibility};
+use super::queries::{self, ArticleFilter, ArticleKey, ArticleSort, Visibility};
 use crate::app::AppState;
 use crate::auth::{Action, Caller, MaybeCaller};
 use crate::db::Conn;
@@ -115,18 +115,10 @@ pub async fn list_articles(
             only_author: (!caller.can(Action::SeeAllUnpublished)).then_some(caller.user_id),
         },
     };
-    let generation = state.db.generation();
-    let app = state.clone();
     let (articles, total) = state
         .db
         .read(move |conn| match resolve_filter(conn, &query)? {
-            Some(filter) => {
-                let cached = Cached {
-                    cache: &app.article_lists,
-                    generation,
-                };
-                queries::list(conn, visibility, &filter, params, cached)
-            }
+            Some(filter) => queries::list(conn, visibility, &filter, params),
             None => Ok((Vec::new(), 0)),
         })
         .await?;

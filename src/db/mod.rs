@@ -1,21 +1,19 @@
 //! The database: the connection pool, embedded migrations, and the helpers that run diesel
 //! on the blocking thread pool, never on actix's async workers.
 
-pub mod memo;
 pub mod schema;
 mod sqlite;
+pub mod version;
 
 use diesel::RunQueryDsl;
 use diesel::r2d2::{ConnectionManager, Pool};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::ApiError;
-
-pub use sqlite::BUSY_TIMEOUT_MS;
+use version::{PublicState, PublicVersion};
 
 pub type Conn = SqliteConnection;
 
@@ -30,8 +28,8 @@ const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 pub struct Db {
     pool: Pool<ConnectionManager<SqliteConnection>>,
     write_lock: Arc<Mutex<()>>,
-    /// Counts committed writes, so that caches can tell whether data changed.
-    generation: Arc<AtomicU64>,
+    /// The public content version, read after every write.
+    public: Arc<PublicVersion>,
 }
 
 impl Db {
@@ -59,9 +57,11 @@ impl Db {
         let db = Self {
             pool,
             write_lock: Arc::new(Mutex::new(())),
-            generation: Arc::new(AtomicU64::new(0)),
+            public: Arc::new(PublicVersion::default()),
         };
         db.migrate()?;
+        db.read_blocking(|conn| Ok(db.public.refresh(conn, crate::http::time::now())?))
+            .map_err(|error| cannot_open(error.to_string()))?;
         Ok(db)
     }
 
@@ -113,13 +113,28 @@ impl Db {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let result = conn.immediate_transaction(change);
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Err(error) = self.public.refresh(&mut conn, crate::http::time::now()) {
+            // Cached public responses then live on until the next write or their lag
+            // bound; the write itself succeeded.
+            tracing::warn!(%error, "could not read the public content version");
+        }
         result
     }
 
-    /// A number that changes after every write transaction.
-    pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+    /// The public content version as last read: what cached public responses are keyed on.
+    pub fn public_state(&self) -> PublicState {
+        self.public.current()
+    }
+
+    /// The public content version, read again when a scheduled article has come due since
+    /// it was last read.
+    pub async fn current_public_state(&self, now: i64) -> Result<PublicState, ApiError> {
+        if !self.public.is_due(now) {
+            return Ok(self.public.current());
+        }
+        let public = self.public.clone();
+        self.read(move |conn| Ok(public.refresh(conn, crate::http::time::now())?))
+            .await
     }
 
     /// Whether the database answers a trivial query.

@@ -107,3 +107,11 @@ diesel::table! {
 
 diesel::joinable!(article_views_daily -> articles (article_id));
 diesel::allow_tables_to_appear_in_same_query!(article_views_daily, articles);
+
+diesel::table! {
+    /// One row: the public content version (`migrations/2026-11-29-000008_public_version`).
+    public_version (id) {
+        id -> BigInt,
+        version -> BigInt,
+    }
+}

@@ -1,12 +1,12 @@
-//! Everything that only SQLite understands: connection pragmas, and the extension search
-//! ranks with (`search/fts/rank.rs`). PostgreSQL will not need it.
+//! Everything that only SQLite understands: connection pragmas. PostgreSQL will not need
+//! them.
 
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::CustomizeConnection;
 use diesel::sqlite::SqliteConnection;
 
 /// Milliseconds a connection waits for another writer before giving up.
-pub const BUSY_TIMEOUT_MS: i32 = 10_000;
+const BUSY_TIMEOUT_MS: i32 = 10_000;
 /// Bytes of the database file each connection reads through a memory map rather than
 /// `read` calls into its own page cache: reads of the search index and of hot rows then
 /// cost no copy. SQLite caps it at its build limit (2 GiB); it is address space, not memory.
@@ -34,11 +34,8 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
 
 /// Switches a new database file to WAL once, before the pool opens connections in parallel:
 /// changing the journal mode needs the file to itself, and racing openers would get "locked".
-///
-/// Also adds search's ranking function to every connection opened from then on.
 pub fn prepare(url: &str) -> Result<(), String> {
     use diesel::Connection;
-    crate::search::fts::register_ranking();
     let mut conn = SqliteConnection::establish(url).map_err(|error| error.to_string())?;
     conn.batch_execute(&format!(
         "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL;"

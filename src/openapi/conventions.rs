@@ -329,7 +329,9 @@ fn headers() -> Vec<(&'static str, Header)> {
             header(
                 string_schema(),
                 "`public, max-age=N` on reads without a token (`CACHE_MAX_AGE_SECONDS`), \
-                 `private, no-store` on reads with one, `no-store` on writes.",
+                 `private, no-store` on reads with one, `no-store` on writes. Reads without a \
+                 token come from the server's response cache: content is exact, but view \
+                 counts inside them may be up to `COUNTERS_MAX_LAG_SECONDS` (10) old.",
                 serde_json::json!("public, max-age=60"),
             ),
         ),

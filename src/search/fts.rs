@@ -1,7 +1,7 @@
 //! Everything search asks of SQLite's FTS5, and the only place that speaks it: the
 //! `articles_fts` index (created, filled and kept in step by triggers in
-//! `migrations/2026-11-26-000006_search_status`), its query syntax, bm25 ranking, counts
-//! and snippets.
+//! `migrations/2026-11-26-000006_search_status`), its query syntax, ranking with FTS5's
+//! built-in `bm25`, counts and snippets.
 //! Another backend would replace this file (PostgreSQL: `tsvector`, `ts_rank`,
 //! `ts_headline`). What a reader typed reaches SQL only as a bound value.
 
@@ -10,14 +10,9 @@ use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Bool, Double, Integer, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Integer, Text, Timestamp};
 use diesel::sqlite::Sqlite;
-use std::cmp::Ordering;
 use std::collections::HashMap;
-
-mod rank;
-
-pub use rank::register as register_ranking;
 
 use super::model::SearchTerms;
 use crate::articles::model::ArticleStatus;
@@ -30,6 +25,9 @@ pub const MATCH_START: char = '\u{E000}';
 pub const MATCH_END: char = '\u{E001}';
 /// Words in a snippet, at most.
 const SNIPPET_WORDS: i32 = 24;
+/// `bm25`'s weight of a match in each column of the index, in order: a match in the title
+/// weighs ten times one in the text, one in the excerpt three times; the status is no text.
+const COLUMN_WEIGHTS: &str = "10.0, 3.0, 1.0, 0.0";
 
 /// What the index's `search_status` column holds before an article's status, so that the
 /// status is a word no reader can type (their words are letters and digits).
@@ -38,8 +36,7 @@ const STATUS_MARK: char = '\u{E002}';
 /// The terms in FTS5 query syntax: every word a quoted string, so that nothing typed is an
 /// operator or a column name; all of them must match (juxtaposed strings are an AND); the
 /// last one with `*` when it matches as a prefix. No words make the empty string `""`,
-/// which matches nothing. Phrases are separated by one space, which the ranking function
-/// relies on to tell them apart.
+/// which matches nothing.
 pub fn match_expression(terms: &SearchTerms) -> String {
     if terms.words().is_empty() {
         return "\"\"".to_owned();
@@ -149,57 +146,23 @@ impl Scope<'_> {
     }
 }
 
-/// A public match and its bm25 score (lower is better, as FTS5 has it).
-#[derive(Debug, Clone, Copy, PartialEq, QueryableByName)]
-pub struct Hit {
-    #[diesel(sql_type = BigInt)]
-    pub id: i64,
-    #[diesel(sql_type = Double)]
-    pub score: f64,
-}
-
-impl Hit {
-    /// Best first: the lowest score, then the most recently written.
-    pub fn best_first(&self, other: &Self) -> Ordering {
-        self.score
-            .total_cmp(&other.score)
-            .then(other.id.cmp(&self.id))
-    }
-}
-
-/// `head` (the start of a query) and the SELECT list of [`Hit`]s, for a scope to finish.
-fn hits(scope: &Scope, head: &str) -> Query {
-    select(&format!(
-        "{head}SELECT articles_fts.rowid AS id, \
-         {}(articles_fts, ?, 10.0, 3.0, 1.0, 0.0) AS score",
-        rank::NAME
-    ))
-    // The phrases of the expression, for the ranking function to remember by.
-    .bind::<Text, _>(scope.expression.to_owned())
-}
-
-/// The `limit` newest public matches (by id, that is by creation), best first by bm25 (a
-/// match in the title weighs ten times one in the text, one in the excerpt three times),
-/// then the most recently written.
-pub fn ranked_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult<Vec<Hit>> {
-    scope
-        .public_matches(hits(scope, "WITH matches AS MATERIALIZED ("))
+/// The ids of the `limit` newest public matches (by id, that is by creation), best first by
+/// bm25 with [`COLUMN_WEIGHTS`], then the most recently written. Only those are ranked:
+/// bm25 is computed for each, so the limit bounds the work of a broad query.
+pub fn ranked_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult<Vec<i64>> {
+    let head = format!(
+        "WITH matches AS MATERIALIZED (SELECT articles_fts.rowid AS id, \
+         bm25(articles_fts, {COLUMN_WEIGHTS}) AS score"
+    );
+    let ranked: Vec<Id> = scope
+        .public_matches(select(&head))
         .sql(
             " ORDER BY articles_fts.rowid DESC LIMIT ?) \
-             SELECT id, score FROM matches ORDER BY score, id DESC",
+             SELECT id FROM matches ORDER BY score, id DESC",
         )
         .bind::<BigInt, _>(limit)
-        .load(conn)
-}
-
-/// Article `id` with its score, if it is a public match.
-pub fn public_match(conn: &mut Conn, scope: &Scope, id: i64) -> QueryResult<Option<Hit>> {
-    scope
-        .public_matches(hits(scope, ""))
-        .sql(" AND articles_fts.rowid = ?")
-        .bind::<BigInt, _>(id)
-        .get_result(conn)
-        .optional()
+        .load(conn)?;
+    Ok(ranked.into_iter().map(|row| row.id).collect())
 }
 
 /// How many public matches there are.
@@ -298,40 +261,6 @@ pub fn bulk_load<T, E: From<diesel::result::Error>>(
         .execute(conn)?;
     diesel::sql_query("UPDATE search_bulk_load SET active = 0").execute(conn)?;
     Ok(loaded)
-}
-
-#[derive(QueryableByName)]
-struct Version {
-    #[diesel(sql_type = BigInt)]
-    version: i64,
-}
-
-/// The search version: triggers move it whenever what a search can find changes, and log
-/// the article that moved it in `search_changes`.
-pub fn version(conn: &mut Conn) -> QueryResult<i64> {
-    diesel::sql_query("SELECT version FROM search_version")
-        .get_result::<Version>(conn)
-        .map(|row| row.version)
-}
-
-#[derive(QueryableByName)]
-struct Change {
-    #[diesel(sql_type = BigInt)]
-    article_id: i64,
-}
-
-/// The articles whose changes moved the search version from `from` to `to`, one per
-/// version; `None` when the log misses some of them (it keeps the latest 1,024, and a bulk
-/// load moves the version without it).
-pub fn changes(conn: &mut Conn, from: i64, to: i64) -> QueryResult<Option<Vec<i64>>> {
-    let changed: Vec<Change> = diesel::sql_query(
-        "SELECT article_id FROM search_changes WHERE version > ? AND version <= ? ORDER BY version",
-    )
-    .bind::<BigInt, _>(from)
-    .bind::<BigInt, _>(to)
-    .load(conn)?;
-    let complete = usize::try_from(to - from).is_ok_and(|count| count == changed.len());
-    Ok(complete.then(|| changed.into_iter().map(|row| row.article_id).collect()))
 }
 
 fn json_array(ids: &[i64]) -> String {

@@ -1,7 +1,6 @@
 //! Search: `GET /search` for the site's search box, and the `search` filter of
 //! `GET /articles`, both over the full-text index of `fts.rs`.
 
-pub mod cache;
 pub mod fts;
 pub mod model;
 pub mod queries;

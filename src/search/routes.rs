@@ -38,13 +38,12 @@ pub async fn search(
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
     let (terms, page) = validated(params.q.as_deref(), page.into_inner())?;
-    let shared = state.clone();
+    let ranked = state.config.search_ranked_matches;
     let (results, total) = state
         .db
         .read(move |conn| {
-            let (cache, ranked) = (&shared.search, shared.config.search_ranked_matches);
             let category = params.category.as_deref();
-            queries::search(conn, cache, ranked, &terms, category, page)
+            queries::search(conn, ranked, &terms, category, page)
         })
         .await?;
     Ok(pagination::respond(&req, page, total, results))

@@ -56,7 +56,10 @@ impl ViewBuffer {
 /// Flushes the buffer every `interval` until the process ends.
 pub fn spawn_flusher(state: web::Data<AppState>, interval: Duration) {
     actix_web::rt::spawn(async move {
-        let mut ticker = actix_web::rt::time::interval(interval);
+        // The first flush one interval from now: an interval's first tick is immediate, and
+        // on a busy start it could land after the first views and write them early.
+        let first = actix_web::rt::time::Instant::now() + interval;
+        let mut ticker = actix_web::rt::time::interval_at(first, interval);
         loop {
             ticker.tick().await;
             let state = state.clone();

@@ -8,9 +8,10 @@ use std::sync::LazyLock;
 use super::model::{PopularArticle, PopularBy, PopularQuery, ViewStats, Window};
 use super::queries;
 use crate::app::AppState;
-use crate::articles::model::{ArticleStatus, ArticleSummary};
-use crate::articles::queries as articles;
+use crate::articles::model::ArticleSummary;
+use crate::articles::queries::{self as articles, PublicFrom};
 use crate::auth::MaybeCaller;
+use crate::db::version::PublicState;
 use crate::error::{ApiError, Problem};
 use crate::http::time::now;
 use crate::http::{Query, resource};
@@ -66,29 +67,48 @@ pub async fn record_view(
     Ok(HttpResponse::Accepted().finish())
 }
 
-/// Whether the article is public now, from memory when nothing was written since it was
-/// last looked up: a popular article costs no query per view.
+/// How many articles the view gate remembers.
+pub const VIEW_GATE_ENTRIES: u64 = 100_000;
+
+/// What the view gate remembers of an article: when it is public from, and the public
+/// content version that was read at (the answer holds while that version does).
+#[derive(Debug, Clone, Copy)]
+pub struct GateEntry {
+    public_from: PublicFrom,
+    read_at: PublicState,
+}
+
+/// Whether the article is public now, from memory while the public content version it was
+/// looked up at holds: a popular article costs no query per view, and a publish, an
+/// unpublish or a deletion is seen on the very next view.
 async fn is_public(
     state: &web::Data<AppState>,
     article_id: i64,
     now: NaiveDateTime,
 ) -> Result<bool, ApiError> {
-    let generation = state.db.generation();
-    let published_at = match state.view_gate.get(&article_id, generation) {
-        Some(published_at) => published_at,
+    let seconds = now.and_utc().timestamp();
+    let remembered = state
+        .view_gate
+        .get(&article_id)
+        .filter(|entry| entry.read_at.still_holds(state.db.public_state(), seconds));
+    let public_from = match remembered {
+        Some(entry) => entry.public_from,
         None => {
-            let found = state
+            // Read before the query: a write racing it leaves the entry stale, never wrong.
+            let read_at = state.db.current_public_state(seconds).await?;
+            let public_from = state
                 .db
-                .read(move |conn| articles::find_row(conn, article_id))
+                .read(move |conn| Ok(articles::public_from(conn, article_id)?))
                 .await?;
-            let published_at = (found.status == ArticleStatus::Published)
-                .then_some(found.published_at)
-                .flatten();
-            state.view_gate.put(article_id, generation, published_at);
-            published_at
+            let entry = GateEntry {
+                public_from,
+                read_at,
+            };
+            state.view_gate.insert(article_id, entry);
+            public_from
         }
     };
-    Ok(published_at.is_some_and(|at| at <= now))
+    Ok(public_from.is_public_at(now))
 }
 
 /// An article's view counts.
@@ -155,21 +175,13 @@ pub async fn popular_articles(
         return Err(ApiError::invalid("limit", "must be between 1 and 100"));
     }
     let now = now();
-    let key = (by, window, limit, now.date());
-    let generation = state.db.generation();
-    if let Some(list) = state.popular.get(&key, generation) {
-        return Ok(web::Json(list));
-    }
-    let app = state.clone();
     let list = state
         .db
         .read(move |conn| {
-            app.popular.get_or_compute(key, generation, || {
-                let counts = queries::popular(conn, by, window, limit, now)?;
-                let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
-                let summaries = articles::summaries(conn, &ids)?;
-                Ok(with_counts(summaries, &counts))
-            })
+            let counts = queries::popular(conn, by, window, limit, now)?;
+            let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
+            let summaries = articles::summaries(conn, &ids)?;
+            Ok(with_counts(summaries, &counts))
         })
         .await?;
     Ok(web::Json(list))

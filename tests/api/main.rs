@@ -10,6 +10,7 @@ mod common;
 mod articles;
 mod auth;
 mod authors;
+mod cache;
 mod categories;
 mod cli;
 mod comments;

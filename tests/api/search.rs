@@ -433,10 +433,10 @@ async fn drafts_archived_and_scheduled_articles_are_never_found() {
     assert!(found(&app, "wombat").await.is_empty());
 }
 
-/// Remembered searches survive changes that cannot touch them, so every step searches
-/// first, then changes an article, then searches again.
+/// Every step searches, changes an article, then searches again: the next search sees the
+/// change, and one that does not touch the search leaves its results as they were.
 #[actix_web::test]
-async fn a_remembered_search_sees_every_change_that_touches_it() {
+async fn the_next_search_sees_every_change_that_touches_it() {
     let app = TestApp::spawn_with(&[("SEARCH_RANKED_MATCHES", "2")]).await;
     let token = app.admin_token.clone();
     let coast = app.category(json!({"name": "Coast"})).await;
@@ -454,7 +454,7 @@ async fn a_remembered_search_sees_every_change_that_touches_it() {
         ["Walrus two"]
     );
 
-    // A change no remembered search matches: the same results.
+    // A change that does not touch the search: the same results.
     story(&app, "Seal news", "On the rocks.").await;
     assert_eq!(page(&app, "walrus", "&per_page=10").await, before);
     assert_eq!(

@@ -70,6 +70,17 @@ async fn published(app: &TestApp, title: &str) -> i64 {
     id_of(&article)
 }
 
+async fn set_status(app: &TestApp, id: i64, status: &str) {
+    let changed = app
+        .patch_as(
+            &format!("{ARTICLES}/{id}"),
+            &app.admin_token,
+            json!({"status": status}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+}
+
 /// A client that sends no header of its own, not even a `User-Agent`.
 fn bare_client() -> awc::Client {
     awc::Client::builder().no_default_headers().finish()
@@ -143,8 +154,14 @@ fn views_of_each(
         .collect()
 }
 
+/// A read as staff: the counts as stored. The public's answers come from the response
+/// cache, where counts may lag by `COUNTERS_MAX_LAG_SECONDS` (`tests/api/cache.rs`).
+async fn fresh(app: &TestApp, path: &str) -> crate::common::Response {
+    app.get_as(path, &app.admin_token).await
+}
+
 async fn stats(app: &TestApp, id: i64) -> Value {
-    let response = app.get(&views_of(id)).await;
+    let response = fresh(app, &views_of(id)).await;
     assert_eq!(response.status, 200, "{}", response.text);
     response.body
 }
@@ -167,13 +184,13 @@ async fn settle(app: &TestApp, expected: &[(i64, i64)]) {
 }
 
 async fn article(app: &TestApp, id: i64) -> Value {
-    let response = app.get(&format!("{ARTICLES}/{id}")).await;
+    let response = fresh(app, &format!("{ARTICLES}/{id}")).await;
     assert_eq!(response.status, 200, "{}", response.text);
     response.body
 }
 
 async fn popular(app: &TestApp, query: &str) -> Value {
-    let response = app.get(&format!("{POPULAR}{query}")).await;
+    let response = fresh(app, &format!("{POPULAR}{query}")).await;
     assert_eq!(response.status, 200, "{query}: {}", response.text);
     assert!(response.body.is_array(), "{query}: {}", response.text);
     response.body
@@ -220,7 +237,7 @@ async fn a_view_is_accepted_with_202_and_counted_at_the_next_flush() {
     }
     assert_eq!(daily_count_on(&stats, today()), Some(1), "{stats}");
     assert_eq!(article(&app, id).await["view_count"], 1);
-    let list = app.get(ARTICLES).await;
+    let list = fresh(&app, ARTICLES).await;
     assert_eq!(list.body["data"][0]["id"], id, "{}", list.text);
     assert_eq!(list.body["data"][0]["view_count"], 1, "{}", list.text);
 }
@@ -288,7 +305,7 @@ async fn thousands_of_concurrent_views_are_all_counted_and_agree_everywhere() {
         let list = popular(&app, &format!("?window={window}")).await;
         assert_eq!(counts(&list), expected, "window={window}: {list}");
     }
-    let sorted = app.get(&format!("{ARTICLES}?sort=-view_count")).await;
+    let sorted = fresh(&app, &format!("{ARTICLES}?sort=-view_count")).await;
     assert_eq!(sorted.status, 200, "{}", sorted.text);
     let by_views: Vec<(i64, i64)> = sorted.body["data"]
         .as_array()
@@ -324,6 +341,30 @@ async fn a_scheduled_article_takes_views_once_its_time_has_come() {
     assert_eq!(total(&app, id).await, 1);
 }
 
+#[actix_web::test]
+async fn an_unpublished_article_stops_and_a_published_one_starts_counting_at_once() {
+    let app = TestApp::spawn_with(&[FAST_FLUSH]).await;
+    let leaving = published(&app, "Leaving").await;
+    let coming = id_of(
+        &app.article(&app.admin_token, story("Coming", json!({})))
+            .await,
+    );
+    // Both answers are now remembered, and a flush writes in between.
+    assert_eq!(view(&app, leaving, Some(BROWSERS[0])).await, 202);
+    assert_eq!(view(&app, coming, Some(BROWSERS[0])).await, 404);
+    settle(&app, &[(leaving, 1)]).await;
+    assert_eq!(view(&app, leaving, Some(BROWSERS[0])).await, 202);
+    set_status(&app, leaving, "draft").await;
+    assert_eq!(view(&app, leaving, Some(BROWSERS[0])).await, 404);
+    set_status(&app, coming, "published").await;
+    assert_eq!(view(&app, coming, Some(BROWSERS[0])).await, 202);
+    settle(&app, &[(coming, 1)]).await;
+    assert_eq!(total(&app, coming).await, 1);
+    let left = app.get_as(&views_of(leaving), &app.admin_token).await;
+    assert_eq!(left.status, 200, "{}", left.text);
+    assert_eq!(left.body["total"], 2, "{}", left.text);
+}
+
 // Statistics
 
 #[actix_web::test]
@@ -333,7 +374,7 @@ async fn daily_buckets_cover_30_days_oldest_first_ending_today() {
     assert_eq!(view(&app, id, Some(BROWSERS[0])).await, 202);
     assert_eq!(view(&app, id, Some(BROWSERS[1])).await, 202);
     settle(&app, &[(id, 2)]).await;
-    let response = app.get(&views_of(id)).await;
+    let response = fresh(&app, &views_of(id)).await;
     assert_eq!(response.status, 200, "{}", response.text);
     assert_eq!(
         response.header("content-type"),

@@ -1239,7 +1239,7 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description `public, max-age=N` on reads without a token (`CACHE_MAX_AGE_SECONDS`), `private, no-store` on reads with one, `no-store` on writes.
+         * @description `public, max-age=N` on reads without a token (`CACHE_MAX_AGE_SECONDS`), `private, no-store` on reads with one, `no-store` on writes. Reads without a token come from the server's response cache: content is exact, but view counts inside them may be up to `COUNTERS_MAX_LAG_SECONDS` (10) old.
          * @example public, max-age=60
          */
         CacheControl: string;

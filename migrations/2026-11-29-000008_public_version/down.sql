@@ -1,0 +1,13 @@
+DROP TRIGGER public_version_article_insert;
+DROP TRIGGER public_version_article_update;
+DROP TRIGGER public_version_article_delete;
+DROP TRIGGER public_version_category_insert;
+DROP TRIGGER public_version_category_update;
+DROP TRIGGER public_version_category_delete;
+DROP TRIGGER public_version_user_insert;
+DROP TRIGGER public_version_user_update;
+DROP TRIGGER public_version_user_delete;
+DROP TRIGGER public_version_comment_insert;
+DROP TRIGGER public_version_comment_update;
+DROP TRIGGER public_version_comment_delete;
+DROP TABLE public_version;
