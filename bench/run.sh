@@ -7,7 +7,9 @@
 #   bash bench/run.sh                      # 100,000 articles, 10 s per endpoint
 #   ARTICLES=20000 DURATION=5s VIEWS_DURATION=10s bash bench/run.sh
 #   SEEDED=/path/to/seeded.db PARTS=search bash bench/run.sh   # a copy of that database;
-#                                          # parts: endpoints search views ceiling plans
+#                                          # parts: endpoints search views churn ceiling plans
+#   ARTICLES=10000 PARTS=churn bash bench/run.sh     # the cached list idle and while views
+#                                          # and comment approvals churn it (bench/churn.sh)
 #   ARTICLES=10000 PARTS=ceiling bash bench/run.sh   # the server against nginx serving
 #                                          # its saved answers (bench/ceiling.sh)
 #
@@ -55,12 +57,14 @@ SERVER_PID=
 cleanup() {
     # nginx, when the ceiling part started it.
     declare -F ceiling_stop_nginx >/dev/null && ceiling_stop_nginx
+    # The views wrk and the approval loop, when the churn part started them.
+    declare -F churn_stop >/dev/null && churn_stop
     [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-PARTS=${PARTS:-endpoints search views ceiling plans}
+PARTS=${PARTS:-endpoints search views churn ceiling plans}
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 
 DB="$WORK/bench.db"
@@ -83,8 +87,9 @@ printf '%s\n' "$BENCH_PASSWORD" | DATABASE_URL="$DB" "$BIN" create-user \
 
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
+# A high comment rate limit: the churn part posts its pending comments from one address.
 start_server() {
-    DATABASE_URL="$DB" BIND_ADDRESS="127.0.0.1:$PORT" RUST_LOG=warn \
+    DATABASE_URL="$DB" BIND_ADDRESS="127.0.0.1:$PORT" RUST_LOG=warn RATE_LIMIT_COMMENTS_PER_MINUTE=100000 \
         JWT_SECRET=bench-secret-bench-secret-bench-secret-0123 "$BIN" serve >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 100); do curl -sf "$BASE/ready" >/dev/null && break; sleep 0.1; done
@@ -328,6 +333,14 @@ fi
 if part views; then
 source "$ROOT/bench/views.sh"
 bench_views
+fi
+
+# ---- churn ------------------------------------------------------------------------------
+# The cached article list idle, then while views are posted at about 5,000/s and a comment
+# is approved every second (each approval empties the cache), alternated (bench/churn.sh).
+if part churn; then
+source "$ROOT/bench/churn.sh"
+bench_churn
 fi
 
 # ---- ceiling ----------------------------------------------------------------------------
