@@ -1,6 +1,8 @@
 //! Caching of public reads, in one place. An anonymous `GET` (or `HEAD`) of `/api/v1` is
 //! answered from one response cache: the body, its `ETag`, and its gzip and brotli forms,
-//! made once per entry, so a hit runs no SQL, no serialization and no compression, and a
+//! each made once per entry (when a client first asks for it: most searches are asked
+//! once, and compressing them for nobody cost a fifth of their CPU), so a hit runs no SQL,
+//! no serialization and no compression, and a
 //! matching `If-None-Match` is a `304` at once. An entry holds while the public content
 //! version it was made at does (`db::version`), and for at most `COUNTERS_MAX_LAG_SECONDS`,
 //! the bound on how old the view counts inside it may be. A request with a token never
@@ -17,7 +19,7 @@ use actix_web::web::Bytes;
 use actix_web::{Error, HttpRequest, HttpResponse, web};
 use std::hash::{DefaultHasher, Hasher};
 use std::io::Write;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::db::Db;
@@ -41,8 +43,8 @@ struct Entry {
     headers: Vec<(HeaderName, HeaderValue)>,
     etag: HeaderValue,
     identity: Bytes,
-    gzip: Bytes,
-    brotli: Bytes,
+    gzip: OnceLock<Bytes>,
+    brotli: OnceLock<Bytes>,
 }
 
 /// The response cache: public responses by path and normalized query.
@@ -57,11 +59,9 @@ impl ResponseCache {
             moka::sync::Cache::builder()
                 .max_capacity(capacity_bytes)
                 .weigher(|key: &String, entry: &Arc<Entry>| {
-                    let bytes = key.len()
-                        + entry.identity.len()
-                        + entry.gzip.len()
-                        + entry.brotli.len()
-                        + 256;
+                    // Weighed when inserted, before its encodings exist: a compressed form
+                    // is never much larger than the body, so three bodies bound the entry.
+                    let bytes = key.len() + 3 * entry.identity.len() + 256;
                     u32::try_from(bytes).unwrap_or(u32::MAX)
                 })
                 .time_to_live(max_lag)
@@ -134,12 +134,8 @@ pub async fn public_cache(
     let (request, response) = response.into_parts();
     let (head, body) = response.into_parts();
     let identity = to_bytes(body).await.map_err(Error::from)?;
-    let headers = head.headers().clone();
-    let entry = web::block(move || Entry::new(current, &headers, identity))
-        .await
-        .map_err(ApiError::from)?
-        .map_err(ApiError::internal)?;
-    let entry = Arc::new(entry);
+    let headers = head.headers();
+    let entry = Arc::new(Entry::new(current, headers, identity).map_err(ApiError::internal)?);
     context.cache.insert(key, entry.clone());
     let response = entry.respond(&request, context.max_age);
     Ok(ServiceResponse::new(request, response))
@@ -159,15 +155,6 @@ fn cache_key(path: &str, query: &str) -> String {
 
 impl Entry {
     fn new(made_at: PublicState, headers: &HeaderMap, identity: Bytes) -> std::io::Result<Self> {
-        let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        gzip.write_all(&identity)?;
-        let gzip = gzip.finish()?;
-        let mut brotli = Vec::new();
-        {
-            // Quality 6 of 11: nearly the size of the best for JSON, at a tenth of its time.
-            let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 6, 22);
-            writer.write_all(&identity)?;
-        }
         let etag = HeaderValue::from_str(&etag_of(&identity))
             .map_err(|error| std::io::Error::other(error.to_string()))?;
         Ok(Self {
@@ -178,8 +165,30 @@ impl Entry {
                 .collect(),
             etag,
             identity,
-            gzip: gzip.into(),
-            brotli: brotli.into(),
+            gzip: OnceLock::new(),
+            brotli: OnceLock::new(),
+        })
+    }
+
+    fn gzip(&self) -> &Bytes {
+        self.gzip.get_or_init(|| {
+            let mut gzip =
+                flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            // Writing to memory cannot fail; an empty result would only cost a larger body.
+            let _ = gzip.write_all(&self.identity);
+            gzip.finish().unwrap_or_default().into()
+        })
+    }
+
+    fn brotli(&self) -> &Bytes {
+        self.brotli.get_or_init(|| {
+            let mut brotli = Vec::new();
+            {
+                // Quality 6 of 11: nearly the size of the best for JSON, at a tenth of its time.
+                let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 6, 22);
+                let _ = writer.write_all(&self.identity);
+            }
+            brotli.into()
         })
     }
 
@@ -212,8 +221,8 @@ impl Entry {
             accepted.negotiate([Encoding::brotli(), Encoding::gzip(), Encoding::identity()].iter())
         });
         let (encoding, body) = match accepted {
-            Some(encoding) if encoding == Encoding::brotli() => ("br", &self.brotli),
-            Some(encoding) if encoding == Encoding::gzip() => ("gzip", &self.gzip),
+            Some(encoding) if encoding == Encoding::brotli() => ("br", self.brotli()),
+            Some(encoding) if encoding == Encoding::gzip() => ("gzip", self.gzip()),
             _ => ("identity", &self.identity),
         };
         if encoding != "identity" {
