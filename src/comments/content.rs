@@ -3,6 +3,8 @@
 
 use linkify::{LinkFinder, LinkKind};
 
+use crate::http::html::push_escaped;
+
 /// Links in comments point wherever a commenter likes: search engines are told not to
 /// credit them (`nofollow ugc`) and the target page gets no handle on ours (`noopener`).
 const LINK_REL: &str = "nofollow ugc noopener";
@@ -85,20 +87,6 @@ fn href(link: &str) -> Option<String> {
         Some(format!("http://{link}"))
     } else {
         None
-    }
-}
-
-/// Escapes the five characters that matter in text and in a quoted attribute value.
-fn push_escaped(html: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '&' => html.push_str("&amp;"),
-            '"' => html.push_str("&quot;"),
-            '\'' => html.push_str("&#39;"),
-            c => html.push(c),
-        }
     }
 }
 

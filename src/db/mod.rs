@@ -112,13 +112,14 @@ impl Db {
             .write_lock
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let result = conn.immediate_transaction(change);
+        // A write that fails is rolled back: nothing the public sees can have moved.
+        let value = conn.immediate_transaction(change)?;
         if let Err(error) = self.public.refresh(&mut conn, crate::http::time::now()) {
             // Cached public responses then live on until the next write or their lag
             // bound; the write itself succeeded.
             tracing::warn!(%error, "could not read the public content version");
         }
-        result
+        Ok(value)
     }
 
     /// The public content version as last read: what cached public responses are keyed on.

@@ -96,21 +96,27 @@ fn resource_of(path: &str) -> &'static str {
     }
 }
 
-/// `security(())` is the explicit "no token needed"; an operation that lists it is public.
-fn is_public(operation: &Operation) -> bool {
-    operation.security.as_ref().is_none_or(|requirements| {
-        requirements.iter().any(|requirement| {
-            serde_json::to_value(requirement).is_ok_and(|value| value == serde_json::json!({}))
-        })
+/// For each security requirement of an operation, whether it is `security(())`: the
+/// explicit "no token needed" (any other names a scheme).
+fn requirements_without_token(operation: &Operation) -> Option<Vec<bool>> {
+    operation.security.as_ref().map(|requirements| {
+        requirements
+            .iter()
+            .map(|requirement| {
+                serde_json::to_value(requirement).is_ok_and(|value| value == serde_json::json!({}))
+            })
+            .collect()
     })
 }
 
+/// Public: callable without a token (no requirements at all, or `security(())` among them).
+fn is_public(operation: &Operation) -> bool {
+    requirements_without_token(operation).is_none_or(|kinds| kinds.contains(&true))
+}
+
+/// Secured: a token is accepted or needed (some requirement names a scheme).
 fn is_secured(operation: &Operation) -> bool {
-    operation.security.as_ref().is_some_and(|requirements| {
-        requirements.iter().any(|requirement| {
-            serde_json::to_value(requirement).is_ok_and(|value| value != serde_json::json!({}))
-        })
-    })
+    requirements_without_token(operation).is_some_and(|kinds| kinds.contains(&false))
 }
 
 /// The error responses every operation of a kind can give, so each handler documents only

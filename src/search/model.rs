@@ -6,6 +6,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::articles::model::ArticleSummary;
 use crate::error::FieldError;
+use crate::http::html::push_escaped_char;
 
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -170,12 +171,7 @@ pub fn highlighted_html(snippet: &str, start: char, end: char) -> String {
                     open = false;
                 }
             }
-            '<' => html.push_str("&lt;"),
-            '>' => html.push_str("&gt;"),
-            '&' => html.push_str("&amp;"),
-            '"' => html.push_str("&quot;"),
-            '\'' => html.push_str("&#39;"),
-            c => html.push(c),
+            c => push_escaped_char(&mut html, c),
         }
     }
     if open {
