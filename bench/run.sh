@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Benchmark: seeds a large demo database, starts the release binary on it, and measures
 # the hot read endpoints with wrk on loopback. Prints requests/second and latency
-# percentiles per endpoint, then per mix of search queries (with a summary line), then the
-# SQLite query plans of the list and search queries.
+# percentiles per endpoint, then search: per mix of queries, searches never asked before at
+# 1 and at 16 connections and the keystrokes of readers, with a summary of the targets met
+# (bench/search.sh); then views, churn and the ceiling; then the SQLite query plans of the
+# list and search queries.
 #
-#   bash bench/run.sh                      # 100,000 articles, 10 s per endpoint
+#   bash bench/run.sh                      # 100,000 articles, 10 s per run
 #   ARTICLES=20000 DURATION=5s VIEWS_DURATION=10s bash bench/run.sh
 #   SEEDED=/path/to/seeded.db PARTS=search bash bench/run.sh   # a copy of that database;
 #                                          # parts: endpoints search views churn ceiling plans
+#   ARTICLES=3000 DURATION=2s PARTS="search plans" bash bench/run.sh   # a quick check
 #   ARTICLES=10000 PARTS=churn bash bench/run.sh     # the cached list idle and while views
 #                                          # and comment approvals churn it (bench/churn.sh)
 #   ARTICLES=10000 PARTS=ceiling bash bench/run.sh   # the server against nginx serving
@@ -79,12 +82,6 @@ else
     python3 -c "import sys; print(f'seeded in {float(sys.argv[2]) - float(sys.argv[1]):.1f} s, database {__import__(\"os\").path.getsize(sys.argv[3]) / 2**20:.0f} MiB')" "$start" "$end" "$DB"
 fi
 
-# An editor for the runs that publish while searches are measured.
-BENCH_EDITOR=bench-editor@example.com
-BENCH_PASSWORD=bench-password-$RANDOM$RANDOM
-printf '%s\n' "$BENCH_PASSWORD" | DATABASE_URL="$DB" "$BIN" create-user \
-    --email "$BENCH_EDITOR" --role editor --display-name "Bench editor" >/dev/null
-
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 # A high comment rate limit: the churn part posts its pending comments from one address.
@@ -128,204 +125,15 @@ done
 fi
 
 # ---- search ----------------------------------------------------------------------------
-# GET /search as a live search box uses it: a request on every keystroke, at 16 connections.
-# Searches are made of words from the seeded articles (not the glue words nearly every
-# article has): one, two or three of them.
-#
-#   keystrokes  readers type searches letter by letter, a request from the second letter
-#               on ("po", "pol", ... "police st"); which search they type follows a Zipf
-#               popularity over SEARCH_POOL searches, the usual shape of a search log.
-#               Measured in steady state: the stream's first SEARCH_WARMUP requests one
-#               at a time, then the measured run goes on with the same stream. Prints how
-#               many of the measured requests were new (asked for the first time, so
-#               ranked on the spot); the others were remembered (src/search/cache.rs).
-#               Then again while an editor publishes an article a second.
-#   cold        one, two, three words, and words being typed (the last cut after two
-#               letters or more): every request a query never asked before. The worst case.
-# Each row also gives the server's CPU time per request (user and system, all threads).
+# GET /api/v1/search as a live search box asks it (bench/search.sh): per mix of searches
+# (one, two, three words, being typed), searches never asked before at 1 connection (target
+# p50 < 3 ms, p99 < 10 ms) and at 16 (target >= 500 req/s), each on a new server; then the
+# keystrokes of readers, Zipf-popular, whose repeats the response cache answers while it
+# holds them, alone and while an article is published every second (each publish makes
+# every cached answer stale). A summary says which targets were met.
 if part search; then
-SEARCH_CONNECTIONS=${SEARCH_CONNECTIONS:-16}
-SEARCH_POOL=${SEARCH_POOL:-2000}
-SEARCH_QUERIES=${SEARCH_QUERIES:-20000}
-SEARCH_WARMUP=${SEARCH_WARMUP:-20000}
-python3 - "$DB" "$WORK" "$SEARCH_QUERIES" "$SEARCH_POOL" <<'PY'
-import random, sqlite3, sys, urllib.parse
-db_path, out, count, pool_size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-db = sqlite3.connect(db_path)
-rng = random.Random(7)
-articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
-top = db.execute("SELECT max(id) FROM articles").fetchone()[0]
-counts = {}
-def sought(word):
-    # Words in at most a fifth of the articles: what readers look for.
-    if word not in counts:
-        match = '"%s"' % word
-        counts[word] = db.execute("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (match,)).fetchone()[0]
-    return counts[word] <= articles / 5
-def words(n):
-    while True:
-        row = db.execute("SELECT title || ' ' || substr(content_text, 1, 600) FROM articles WHERE id = ?", (rng.randint(1, top),)).fetchone()
-        text = "".join(c if c.isalnum() else " " for c in (row[0] if row else ""))
-        found = [w for w in text.split() if len(w) > 3 and sought(w)]
-        if len(found) >= n:
-            return [w.lower() for w in rng.sample(found, n)]
-def path(query):
-    return f"/api/v1/search?q={urllib.parse.quote(query)}\n"
-def typing():
-    typed = words(rng.choice((1, 2)))
-    typed[-1] = typed[-1][:rng.randint(2, len(typed[-1]) - 1)]
-    return typed
-mixes = {"one word": lambda: words(1), "two words": lambda: words(2), "three words": lambda: words(3), "being typed": typing}
-for name, draw in mixes.items():
-    queries = {}
-    while len(queries) < count:
-        queries.setdefault(" ".join(draw()), len(queries))
-    with open(f"{out}/search-{name.replace(' ', '-')}.txt", "w") as f:
-        f.writelines(path(q) for q in queries)
-pool = list(dict.fromkeys(" ".join(words(rng.choice((1, 2, 3)))) for _ in range(pool_size)))
-popularity = [1 / rank for rank in range(1, len(pool) + 1)]
-with open(f"{out}/search-keystrokes.txt", "w") as f:
-    for search in rng.choices(pool, popularity, k=50_000):
-        f.writelines(path(search[:n]) for n in range(2, len(search) + 1) if search[n - 1] != " ")
-PY
-cat >"$WORK/rotate.lua" <<'LUA'
--- Requests the paths of a file (the first `limit` of them, 0 for all) in turn, each thread
--- starting at its own place, so that no two threads send the same query.
-local threads, paths, i = 0, {}, 0
-setup = function(thread)
-  threads = threads + 1
-  thread:set("id", threads)
-end
-init = function(args)
-  local limit = tonumber(args[2]) or 0
-  for line in io.lines(args[1]) do
-    if limit > 0 and #paths >= limit then break end
-    paths[#paths + 1] = line
-  end
-  i = (id - 1) * 7919 % #paths
-end
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-LUA
-cat >"$WORK/stream.lua" <<'LUA'
--- Requests the paths of a file in order from line `start` (0: the first), and prints the
--- line it got to. Run with one thread, so that the order is the file's.
-local thread
-setup = function(t) thread = t end
-init = function(args)
-  paths = {}
-  for line in io.lines(args[1]) do paths[#paths + 1] = line end
-  i = tonumber(args[2]) or 0
-end
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i - 1) % #paths + 1])
-end
-done = function() io.write(string.format("reached %d\n", thread:get("i"))) end
-LUA
-
-# Milliseconds of CPU the server has used so far (user and system, all threads): divided by
-# the requests of a run, the cost of a request, which varies far less from run to run on a
-# shared machine than latency does.
-server_cpu_ms() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($14 + $15) * 1000 / hz }' "/proc/$SERVER_PID/stat"; }
-# search_row NAME WRK_OUTPUT CPU_MS
-search_row() {
-    local name=$1 out=$2 cpu_ms=$3
-    rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    p50=$(awk '$1 == "50%" {print $2}' <<<"$out")
-    p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
-    requests=$(awk '/requests in/ {print $1}' <<<"$out")
-    cpu=$(awk -v ms="$cpu_ms" -v n="$requests" 'BEGIN { printf "%.2f ms", (n > 0 ? ms / n : 0) }')
-    errors=$(awk '/Non-2xx|Socket errors/ {print}' <<<"$out" | tr '\n' ' ')
-    printf '%-34s %12s %10s %10s %12s %10s\n' "$name" "$rps" "$p50" "$p99" "$cpu" "${errors:-none}"
-    summary+=("$(printf '%s: p50 %s ms, p99 %s ms' "$name" "$(to_ms "$p50")" "$(to_ms "$p99")")")
-}
-summary=()
-printf '\n== search: %s connections, %s each\n' "$SEARCH_CONNECTIONS" "$DURATION"
-printf '%-34s %12s %10s %10s %12s %10s\n' "queries" "req/s" p50 p99 "CPU/request" errors
-stream="$WORK/search-keystrokes.txt"
-# keystrokes NAME [PUBLISH]: the keystroke stream from a fresh server, in steady state; with
-# PUBLISH, an editor publishes an article a second while it is measured (a copy of a random
-# published one: new text that matches what real articles match).
-keystrokes() {
-    local name=$1 publish=${2:-}
-    restart_server
-    # Warm-up: the stream's first SEARCH_WARMUP requests, one at a time, so that every run
-    # starts from the same remembered searches.
-    python3 - "$BASE" "$stream" "$SEARCH_WARMUP" <<'PY'
-import http.client, sys, urllib.parse
-base, stream, count = urllib.parse.urlsplit(sys.argv[1]), sys.argv[2], int(sys.argv[3])
-conn = http.client.HTTPConnection(base.hostname, base.port)
-with open(stream) as paths:
-    for _, path in zip(range(count), paths):
-        conn.request("GET", path.strip())
-        conn.getresponse().read()
-PY
-    local publisher=
-    if [[ -n "$publish" ]]; then
-        python3 - "$BASE" "$BENCH_EDITOR" "$BENCH_PASSWORD" "$DURATION" >"$WORK/published" <<'PY' &
-import http.client, json, random, re, sys, time, urllib.parse
-base, email, password = urllib.parse.urlsplit(sys.argv[1]), sys.argv[2], sys.argv[3]
-seconds = float(re.sub(r"s$", "", sys.argv[4]))
-conn = http.client.HTTPConnection(base.hostname, base.port)
-def call(method, path, body=None, token=None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    conn.request(method, "/api/v1" + path, json.dumps(body) if body else None, headers)
-    response = conn.getresponse()
-    return response.status, json.loads(response.read() or b"null")
-_, login = call("POST", "/auth/login", {"email": email, "password": password})
-token = login["access_token"]
-_, newest = call("GET", "/articles?per_page=1")
-top = newest["data"][0]["id"]
-rng, published, start = random.Random(11), 0, time.monotonic()
-while time.monotonic() - start < seconds:
-    status, article = call("GET", f"/articles/{rng.randint(1, top)}")
-    if status == 200:
-        copy = {key: article[key] for key in ("title", "excerpt")}
-        category = article.get("category") or {}
-        copy.update(content=article["content_html"], status="published", category_id=category.get("id"))
-        status, _ = call("POST", "/articles", copy, token)
-        published += status == 201
-    time.sleep(max(0.0, published + 1 - (time.monotonic() - start)))
-print(published)
-PY
-        publisher=$!
-    fi
-    local from=$SEARCH_WARMUP cpu out to
-    cpu=$(server_cpu_ms)
-    out=$(wrk -t1 -c"$SEARCH_CONNECTIONS" -d"$DURATION" --latency -s "$WORK/stream.lua" "$BASE" -- "$stream" "$from")
-    to=$(awk '/^reached/ {print $2}' <<<"$out")
-    search_row "$name" "$out" $(($(server_cpu_ms) - cpu))
-    [[ -n "$publisher" ]] && wait "$publisher" && echo "    $(cat "$WORK/published") articles published while measured"
-    python3 - "$stream" "$from" "$to" <<'PY'
-import sys
-paths = open(sys.argv[1]).read().splitlines()
-start, end = int(sys.argv[2]), int(sys.argv[3])
-seen = set(paths[i % len(paths)] for i in range(start))
-new = 0
-for i in range(start, end):
-    path = paths[i % len(paths)]
-    new += path not in seen
-    seen.add(path)
-print(f"    {end - start} requests measured after {start} of warm-up; {new} of them "
-      f"({100 * new / max(end - start, 1):.1f}%) were searches asked for the first time")
-PY
-}
-keystrokes "keystrokes, steady state"
-keystrokes "keystrokes, 1 article/s published" publish
-restart_server
-for mix in one-word two-words three-words being-typed; do
-    cpu=$(server_cpu_ms)
-    out=$(wrk -t"$THREADS" -c"$SEARCH_CONNECTIONS" -d"$DURATION" --latency \
-        -s "$WORK/rotate.lua" "$BASE" -- "$WORK/search-$mix.txt" 0)
-    search_row "${mix//-/ }, cold" "$out" $(($(server_cpu_ms) - cpu))
-done
-echo "search summary (target: p50 < 5 ms, p99 < 25 ms):"
-printf '    %s\n' "${summary[@]}"
+source "$ROOT/bench/search.sh"
+bench_search
 fi
 
 # ---- views ------------------------------------------------------------------------------
@@ -353,27 +161,46 @@ fi
 
 if part plans; then
 echo
-echo "== query plans (the shapes of the SQL the list and search endpoints run; none may SCAN articles)"
+echo "== query plans (the SQL the list and search endpoints run, as src/articles/queries.rs and src/search/fts.rs write it; none may SCAN articles)"
 python3 - "$DB" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
 now = "9999-01-01 00:00:00"
+# The list: the page's ids from an index (LIMIT and OFFSET; page 2000 skips 39,980 entries
+# of it), the total, then the rows shown.
+public = "articles.status = 'published' AND articles.published_at <= ?"
+ids = f"SELECT articles.id FROM articles WHERE {public}"
+newest = "ORDER BY articles.published_at DESC, articles.id DESC"
+# Search, for "port" typed (the last word a prefix): the newest SEARCH_RANKED_MATCHES
+# public matches with the titles and excerpts that rank them (ranking and snippets are
+# made in Rust, src/search/rank.rs and snippet.rs), the total (from the index alone, less
+# the scheduled), the older matches after the ranked ones, and the texts of one page.
+match = "articles_fts MATCH '\"port\"*'"
+matches = ("FROM articles_fts CROSS JOIN articles INDEXED BY articles_search_visibility "
+           f"ON articles.id = articles_fts.rowid WHERE {match} AND articles.status = 'published'")
 queries = {
-    "articles page 1 (ids)": "SELECT id FROM articles WHERE status = 'published' AND published_at <= ? ORDER BY published_at DESC, id DESC LIMIT 20",
-    "articles page 2000, from its anchor (ids)": "SELECT id FROM articles WHERE status = 'published' AND published_at <= ? AND (published_at < ? OR id < 5) ORDER BY published_at DESC, id DESC LIMIT 20 OFFSET 980",
-    "articles total": "SELECT COUNT(*) FROM articles WHERE status = 'published' AND published_at <= ?",
-    "category page 1 (ids)": "SELECT id FROM articles WHERE status = 'published' AND published_at <= ? AND category_id IN (4) ORDER BY published_at DESC, id DESC LIMIT 20",
+    "articles page 1 (ids)": f"{ids} {newest} LIMIT 20 OFFSET 0",
+    "articles page 2000 (ids)": f"{ids} {newest} LIMIT 20 OFFSET 39980",
+    "articles total": f"SELECT COUNT(*) FROM articles WHERE {public}",
+    "category page 1 (ids)": f"{ids} AND articles.category_id IN (4, 5) {newest} LIMIT 20 OFFSET 0",
     "one page of summaries": "SELECT * FROM articles INNER JOIN users ON users.id = articles.author_id LEFT JOIN categories ON categories.id = articles.category_id WHERE articles.id IN (1, 2, 3)",
-    "article by slug": "SELECT id FROM articles WHERE slug = 'x' AND ? IS NOT NULL",
-    "search: the public matches, ranked (bm25 stands in for remembered_bm25, the server's own)": "WITH matches AS MATERIALIZED (SELECT articles_fts.rowid AS id, bm25(articles_fts, 10.0, 3.0, 1.0, 0.0) AS score FROM articles_fts CROSS JOIN articles INDEXED BY articles_search_visibility ON articles.id = articles_fts.rowid WHERE articles_fts MATCH '\"port\"*' AND articles.status = 'published' AND articles.published_at <= ? ORDER BY articles_fts.rowid DESC LIMIT 1000) SELECT id, score FROM matches ORDER BY score, id DESC",
-    "search: total, every match": "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH '\"port\"*'",
-    "search: total, less the scheduled": "SELECT count(*) FROM articles_fts CROSS JOIN articles INDEXED BY articles_search_visibility ON articles.id = articles_fts.rowid WHERE articles_fts MATCH '\"port\"*' AND articles.status = 'published' AND articles.published_at > ? AND articles_fts.rowid >= (SELECT min(id) FROM articles WHERE status = 'published' AND published_at > ?)",
-    "search: filter of the articles list (ids)": "SELECT id FROM articles WHERE status = 'published' AND published_at <= ? AND articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH '\"port\"*') ORDER BY published_at DESC, id DESC LIMIT 20",
+    "article by slug": "SELECT * FROM articles WHERE articles.slug = 'x' AND ? IS NOT NULL",
+    "search: the newest public matches, with what ranks them": f"SELECT newest.id, article.title, article.excerpt FROM (SELECT articles_fts.rowid AS id {matches} AND articles.published_at <= ? ORDER BY articles_fts.rowid DESC LIMIT 200) AS newest CROSS JOIN articles AS article ON article.id = newest.id",
+    "search: total, the published in the index": "SELECT count(*) AS count FROM articles_fts WHERE articles_fts MATCH '\"port\"* NOT (\"\ue002draft\" OR \"\ue002archived\")'",
+    "search: total, less the scheduled": f"SELECT count(*) AS count {matches} AND articles.published_at > ? AND articles_fts.rowid >= (SELECT min(id) FROM articles WHERE status = 'published' AND published_at > ?)",
+    "search: total in a category": f"SELECT count(*) AS count {matches} AND articles.published_at <= ? AND articles.category_id IN (SELECT value FROM json_each('[4,5]'))",
+    "search: the older matches, page 60": f"SELECT articles_fts.rowid AS id {matches} AND articles.published_at <= ? AND articles_fts.rowid < 5000 ORDER BY articles_fts.rowid DESC LIMIT 20 OFFSET 180",
+    "search: the texts of one page, for snippets": "SELECT articles.id, articles.title, articles.excerpt, articles.content_text FROM articles WHERE articles.id IN (10, 500, 900)",
+    "search: filter of the articles list (ids)": f"{ids} AND articles.id IN (SELECT rowid FROM articles_fts WHERE {match}) {newest} LIMIT 20 OFFSET 0",
 }
+scans = []
 for name, sql in queries.items():
     plan = db.execute("EXPLAIN QUERY PLAN " + sql, (now,) * sql.count("?")).fetchall()
     print(f"{name}:")
     for row in plan:
         print("   ", row[-1])
+        if row[-1].startswith("SCAN articles") and not row[-1].startswith("SCAN articles_fts"):
+            scans.append(name)
+print("no plan scans articles" if not scans else f"SCAN articles in: {', '.join(scans)}")
 PY
 fi

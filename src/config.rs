@@ -79,7 +79,7 @@ impl Config {
             rate_limit_comments_per_minute: positive(&lookup, "RATE_LIMIT_COMMENTS_PER_MINUTE", 5)?,
             trust_forwarded_for: flag(&lookup, "TRUST_FORWARDED_FOR")?,
             view_flush_interval_ms: positive(&lookup, "VIEW_FLUSH_INTERVAL_MS", 1000)?,
-            search_ranked_matches: positive(&lookup, "SEARCH_RANKED_MATCHES", 1000)?,
+            search_ranked_matches: positive(&lookup, "SEARCH_RANKED_MATCHES", 200)?,
             response_cache_mb: parse(&lookup, "RESPONSE_CACHE_MB", 64)?,
             counters_max_lag_seconds: positive(&lookup, "COUNTERS_MAX_LAG_SECONDS", 10)?,
         })

@@ -6,7 +6,7 @@ mod sqlite;
 pub mod version;
 
 use diesel::RunQueryDsl;
-use diesel::r2d2::{ConnectionManager, Pool};
+use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::path::Path;
@@ -16,6 +16,8 @@ use crate::error::ApiError;
 use version::{PublicState, PublicVersion};
 
 pub type Conn = SqliteConnection;
+/// A connection lent by the pool, returned to it when dropped.
+pub type PooledConn = PooledConnection<ConnectionManager<SqliteConnection>>;
 
 const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -99,6 +101,13 @@ impl Db {
     ) -> Result<T, ApiError> {
         let mut conn = self.pool.get()?;
         query(&mut conn)
+    }
+
+    /// An idle connection for work that a request can do alongside its own, if one is free
+    /// right now. It never waits: a request that holds a connection and waits for a second
+    /// could starve the pool when many do.
+    pub fn spare(&self) -> Option<PooledConn> {
+        self.pool.try_get()
     }
 
     /// The same as [`Db::write`], for callers that are already off the async workers.

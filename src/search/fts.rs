@@ -1,33 +1,23 @@
 //! Everything search asks of SQLite's FTS5, and the only place that speaks it: the
 //! `articles_fts` index (created, filled and kept in step by triggers in
-//! `migrations/2026-11-26-000006_search_status`), its query syntax, ranking with FTS5's
-//! built-in `bm25`, counts and snippets.
-//! Another backend would replace this file (PostgreSQL: `tsvector`, `ts_rank`,
-//! `ts_headline`). What a reader typed reaches SQL only as a bound value.
+//! `migrations/2026-11-26-000006_search_status`), its query syntax, the newest matches and
+//! counts. Ranking and snippets are made in Rust (`rank.rs`, `snippet.rs`), the same on any
+//! database. Another backend would replace this file (PostgreSQL: a `tsvector` column, a
+//! GIN index and `@@`). What a reader typed reaches SQL only as a bound value.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Bool, Integer, Text, Timestamp};
+use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
 use diesel::sqlite::Sqlite;
-use std::collections::HashMap;
 
 use super::model::SearchTerms;
+use super::rank::Candidate;
 use crate::articles::model::ArticleStatus;
 use crate::db::Conn;
 use crate::db::schema::articles;
-
-/// Where a match starts and ends in a snippet as FTS5 returns it: private-use characters,
-/// which `model::highlighted_html` turns into `<mark>` tags after escaping the text.
-pub const MATCH_START: char = '\u{E000}';
-pub const MATCH_END: char = '\u{E001}';
-/// Words in a snippet, at most.
-const SNIPPET_WORDS: i32 = 24;
-/// `bm25`'s weight of a match in each column of the index, in order: a match in the title
-/// weighs ten times one in the text, one in the excerpt three times; the status is no text.
-const COLUMN_WEIGHTS: &str = "10.0, 3.0, 1.0, 0.0";
 
 /// What the index's `search_status` column holds before an article's status, so that the
 /// status is a word no reader can type (their words are letters and digits).
@@ -146,23 +136,39 @@ impl Scope<'_> {
     }
 }
 
-/// The ids of the `limit` newest public matches (by id, that is by creation), best first by
-/// bm25 with [`COLUMN_WEIGHTS`], then the most recently written. Only those are ranked:
-/// bm25 is computed for each, so the limit bounds the work of a broad query.
-pub fn ranked_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult<Vec<i64>> {
-    let head = format!(
-        "WITH matches AS MATERIALIZED (SELECT articles_fts.rowid AS id, \
-         bm25(articles_fts, {COLUMN_WEIGHTS}) AS score"
-    );
-    let ranked: Vec<Id> = scope
-        .public_matches(select(&head))
+#[derive(QueryableByName)]
+struct Newest {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    title: String,
+    #[diesel(sql_type = Text)]
+    excerpt: String,
+}
+
+/// The `limit` newest public matches (by id, that is by creation), with what ranks them.
+/// The newest are found through the index and its small covering index, then only their
+/// titles and excerpts are read, which sit before the long columns of a row.
+pub fn newest_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult<Vec<Candidate>> {
+    let newest: Vec<Newest> = scope
+        .public_matches(select(
+            "SELECT newest.id, article.title, article.excerpt \
+             FROM (SELECT articles_fts.rowid AS id",
+        ))
         .sql(
-            " ORDER BY articles_fts.rowid DESC LIMIT ?) \
-             SELECT id FROM matches ORDER BY score, id DESC",
+            " ORDER BY articles_fts.rowid DESC LIMIT ?) AS newest \
+             CROSS JOIN articles AS article ON article.id = newest.id",
         )
         .bind::<BigInt, _>(limit)
         .load(conn)?;
-    Ok(ranked.into_iter().map(|row| row.id).collect())
+    Ok(newest
+        .into_iter()
+        .map(|row| Candidate {
+            id: row.id,
+            title: row.title,
+            excerpt: row.excerpt,
+        })
+        .collect())
 }
 
 /// How many public matches there are.
@@ -208,44 +214,6 @@ pub fn older_matches(
         .bind::<BigInt, _>(offset)
         .load(conn)?;
     Ok(older.into_iter().map(|row| row.id).collect())
-}
-
-#[derive(QueryableByName)]
-struct Snippet {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = Text)]
-    snippet: String,
-}
-
-/// A snippet of each of these articles matching `expression` (a [`match_expression`]), by
-/// id: a passage of the column that matches best, matches between [`MATCH_START`] and
-/// [`MATCH_END`], `…` where it was cut.
-pub fn snippets(
-    conn: &mut Conn,
-    expression: &str,
-    ids: &[i64],
-) -> QueryResult<HashMap<i64, String>> {
-    let (Some(&first), Some(&last)) = (ids.iter().min(), ids.iter().max()) else {
-        return Ok(HashMap::new());
-    };
-    // One pass over the range of ids, not one query per id: each query would expand a
-    // prefix again. `+rowid` keeps the id list from being used as one lookup per id.
-    let rows: Vec<Snippet> = diesel::sql_query(
-        "SELECT rowid AS id, snippet(articles_fts, -1, ?, ?, '…', ?) AS snippet \
-         FROM articles_fts \
-         WHERE articles_fts MATCH ? AND rowid BETWEEN ? AND ? \
-             AND +rowid IN (SELECT value FROM json_each(?))",
-    )
-    .bind::<Text, _>(MATCH_START.to_string())
-    .bind::<Text, _>(MATCH_END.to_string())
-    .bind::<Integer, _>(SNIPPET_WORDS)
-    .bind::<Text, _>(expression)
-    .bind::<BigInt, _>(first)
-    .bind::<BigInt, _>(last)
-    .bind::<Text, _>(json_array(ids))
-    .load(conn)?;
-    Ok(rows.into_iter().map(|row| (row.id, row.snippet)).collect())
 }
 
 /// Runs `load`, which inserts many articles, with the index built once at its end rather

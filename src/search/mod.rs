@@ -4,4 +4,7 @@
 pub mod fts;
 pub mod model;
 pub mod queries;
+pub mod rank;
 pub mod routes;
+pub mod snippet;
+pub mod words;

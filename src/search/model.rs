@@ -6,7 +6,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::articles::model::ArticleSummary;
 use crate::error::FieldError;
-use crate::http::html::push_escaped_char;
 
 /// The longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;
@@ -151,35 +150,6 @@ pub struct SearchResult {
     pub snippet: String,
 }
 
-/// Turns a snippet whose matches are delimited by `start` and `end` into HTML: everything
-/// else is escaped, and each match becomes `<mark>…</mark>`. Stray delimiters (the text
-/// itself could contain the characters) never produce unbalanced tags.
-pub fn highlighted_html(snippet: &str, start: char, end: char) -> String {
-    let mut html = String::with_capacity(snippet.len() + 32);
-    let mut open = false;
-    for c in snippet.chars() {
-        match c {
-            c if c == start => {
-                if !open {
-                    html.push_str("<mark>");
-                    open = true;
-                }
-            }
-            c if c == end => {
-                if open {
-                    html.push_str("</mark>");
-                    open = false;
-                }
-            }
-            c => push_escaped_char(&mut html, c),
-        }
-    }
-    if open {
-        html.push_str("</mark>");
-    }
-    html
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,14 +245,5 @@ mod tests {
         let long = "x".repeat(100);
         assert_eq!(words(&long)[0].chars().count(), MAX_TERM_CHARS);
         assert!(SearchTerms::parse("search", &"x ".repeat(101)).is_err());
-    }
-
-    #[test]
-    fn snippets_are_escaped_and_only_marks_are_tags() {
-        let html = highlighted_html("a <b>&\u{1}x\u{2} \u{2}'\"\u{1}y", '\u{1}', '\u{2}');
-        assert_eq!(
-            html,
-            "a &lt;b&gt;&amp;<mark>x</mark> &#39;&quot;<mark>y</mark>"
-        );
     }
 }

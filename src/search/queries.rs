@@ -1,20 +1,30 @@
 //! Search queries: the public matches (the newest ranked, then the older), then one page of
 //! them as summaries with snippets.
 
-use super::fts::{self, MATCH_END, MATCH_START, Scope};
-use super::model::{SearchResult, SearchTerms, highlighted_html};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+use super::fts::{self, Scope};
+use super::model::{SearchResult, SearchTerms};
+use super::rank::best_first;
+use super::snippet::snippet;
 use crate::articles::queries as articles;
-use crate::db::Conn;
+use crate::db::schema::articles as article_rows;
+use crate::db::{Conn, Db};
 use crate::error::ApiError;
 use crate::http::Page;
 use crate::http::time::now;
 
+/// Words in a snippet, at most.
+const SNIPPET_WORDS: usize = 24;
+
 /// One page of the public articles that match, and how many there are: the `ranked` newest
 /// matches best first, then the older ones, newest first. Ranking only the newest bounds
 /// the work of a broad query, such as the first letters typed in a search box, at 100,000
-/// articles.
+/// articles. `db` may lend a second connection for the count.
 pub fn search(
     conn: &mut Conn,
+    db: &Db,
     ranked: i64,
     terms: &SearchTerms,
     category: Option<&str>,
@@ -34,17 +44,40 @@ pub fn search(
         now: now(),
         category_ids: category_ids.as_deref(),
     };
-    let matches = find_matches(conn, &scope, ranked)?;
-    let hits = find_page(conn, &scope, &matches, page)?;
-    Ok((with_summaries(conn, hits)?, matches.total))
+    let best = best_first(fts::newest_matches(conn, &scope, ranked)?, terms);
+    let found = i64::try_from(best.len()).unwrap_or(i64::MAX);
+    let matches = Matches {
+        ranked: best,
+        more: found >= ranked,
+    };
+    if !matches.more {
+        return Ok((results(conn, &scope, terms, &matches, page)?, found));
+    }
+    // Counting every match is the longest part of a broad search: it runs alongside the
+    // page when a second connection is free right now (a person typing waits for the
+    // longer of the two, not their sum), else after it.
+    match db.spare() {
+        Some(mut spare) => std::thread::scope(|threads| {
+            let counting = threads.spawn(|| fts::count_matches(&mut spare, &scope));
+            let page = results(conn, &scope, terms, &matches, page);
+            let total = counting
+                .join()
+                .map_err(|_| ApiError::internal("counting the matches of a search panicked"))?;
+            Ok((page?, total?))
+        }),
+        None => {
+            let page = results(conn, &scope, terms, &matches, page)?;
+            Ok((page, fts::count_matches(conn, &scope)?))
+        }
+    }
 }
 
-/// The public matches of a search.
+/// The public matches of a search, as far as they are known before counting them.
 struct Matches {
     /// The ids of the newest ones, best first.
     ranked: Vec<i64>,
-    /// How many there are in all.
-    total: i64,
+    /// Whether there may be older ones: the newest filled the ranking.
+    more: bool,
 }
 
 impl Matches {
@@ -53,31 +86,25 @@ impl Matches {
     fn oldest_ranked(&self) -> i64 {
         self.ranked.iter().copied().min().unwrap_or(i64::MAX)
     }
-
-    /// Whether there are matches older than the ranked ones.
-    fn has_unranked(&self) -> bool {
-        self.total > i64::try_from(self.ranked.len()).unwrap_or(i64::MAX)
-    }
 }
 
-/// Ranks the newest `ranked` matches and counts them all (only when there are more).
-fn find_matches(conn: &mut Conn, scope: &Scope, ranked: i64) -> Result<Matches, ApiError> {
-    let best = fts::ranked_matches(conn, scope, ranked)?;
-    let found = i64::try_from(best.len()).unwrap_or(i64::MAX);
-    let total = match found < ranked {
-        true => found,
-        false => fts::count_matches(conn, scope)?,
-    };
-    Ok(Matches {
-        ranked: best,
-        total,
-    })
+/// One page of results: the page's matches with snippets and summaries.
+fn results(
+    conn: &mut Conn,
+    scope: &Scope,
+    terms: &SearchTerms,
+    matches: &Matches,
+    page: Page,
+) -> Result<Vec<SearchResult>, ApiError> {
+    let hits = find_page(conn, scope, terms, matches, page)?;
+    with_summaries(conn, hits)
 }
 
 /// The ids of one page of the matches, each with its snippet as HTML.
 fn find_page(
     conn: &mut Conn,
     scope: &Scope,
+    terms: &SearchTerms,
     matches: &Matches,
     page: Page,
 ) -> Result<Vec<(i64, String)>, ApiError> {
@@ -91,17 +118,30 @@ fn find_page(
         .collect();
     let ranked = i64::try_from(matches.ranked.len()).unwrap_or(i64::MAX);
     let missing = page.per_page - i64::try_from(ids.len()).unwrap_or(0);
-    if missing > 0 && offset < matches.total && matches.has_unranked() {
+    if missing > 0 && matches.more {
         let skip = offset.saturating_sub(ranked).max(0);
         let oldest = matches.oldest_ranked();
         ids.extend(fts::older_matches(conn, scope, oldest, skip, missing)?);
     }
-    let mut snippets = fts::snippets(conn, scope.expression, &ids)?;
+    let mut texts: HashMap<i64, (String, String, String)> = article_rows::table
+        .filter(article_rows::id.eq_any(&ids))
+        .select((
+            article_rows::id,
+            (
+                article_rows::title,
+                article_rows::excerpt,
+                article_rows::content_text,
+            ),
+        ))
+        .load::<(i64, (String, String, String))>(conn)?
+        .into_iter()
+        .collect();
     Ok(ids
         .into_iter()
         .map(|id| {
-            let snippet = snippets.remove(&id).unwrap_or_default();
-            (id, highlighted_html(&snippet, MATCH_START, MATCH_END))
+            let (title, excerpt, text) = texts.remove(&id).unwrap_or_default();
+            let columns = [title.as_str(), excerpt.as_str(), text.as_str()];
+            (id, snippet(&columns, terms, SNIPPET_WORDS))
         })
         .collect())
 }

@@ -15,13 +15,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Search published articles, best match first.
 ///
-/// A match in the title weighs more than one in the excerpt, which weighs more than one in
-/// the text. Made for a search box that asks on every keystroke: the last word also matches
-/// as the start of a word (`Montere` finds Monterey), and case and accents are ignored
-/// (`zurich` finds Zürich). The 1,000 most recently created matches are ranked (the server's
-/// `SEARCH_RANKED_MATCHES`); older matches follow them, newest first, and `total` counts
-/// every match. Each result is an article summary with a `snippet` of HTML whose matches
-/// are in `<mark>` tags.
+/// A word found in the title weighs more than one in the excerpt, which weighs more than one
+/// only in the text; equals come newest first. Made for a search box that asks on every
+/// keystroke: the last word also matches as the start of a word (`Montere` finds Monterey),
+/// and case and accents are ignored (`zurich` finds Zürich). The 200 most recently created
+/// matches are ranked (the server's `SEARCH_RANKED_MATCHES`); older matches follow them,
+/// newest first, and `total` counts every match. Each result is an article summary with a
+/// `snippet` of HTML whose matches are in `<mark>` tags.
 #[utoipa::path(
     get, path = "/api/v1/search", tag = "search",
     params(SearchParams, PageQuery),
@@ -39,11 +39,12 @@ pub async fn search(
     let params = params.into_inner();
     let (terms, page) = validated(params.q.as_deref(), page.into_inner())?;
     let ranked = state.config.search_ranked_matches;
+    let db = state.db.clone();
     let (results, total) = state
         .db
         .read(move |conn| {
             let category = params.category.as_deref();
-            queries::search(conn, ranked, &terms, category, page)
+            queries::search(conn, &db, ranked, &terms, category, page)
         })
         .await?;
     Ok(pagination::respond(&req, page, total, results))

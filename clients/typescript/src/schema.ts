@@ -515,13 +515,13 @@ export interface paths {
         };
         /**
          * Search published articles, best match first.
-         * @description A match in the title weighs more than one in the excerpt, which weighs more than one in
-         *     the text. Made for a search box that asks on every keystroke: the last word also matches
-         *     as the start of a word (`Montere` finds Monterey), and case and accents are ignored
-         *     (`zurich` finds Zürich). The 1,000 most recently created matches are ranked (the server's
-         *     `SEARCH_RANKED_MATCHES`); older matches follow them, newest first, and `total` counts
-         *     every match. Each result is an article summary with a `snippet` of HTML whose matches
-         *     are in `<mark>` tags.
+         * @description A word found in the title weighs more than one in the excerpt, which weighs more than one
+         *     only in the text; equals come newest first. Made for a search box that asks on every
+         *     keystroke: the last word also matches as the start of a word (`Montere` finds Monterey),
+         *     and case and accents are ignored (`zurich` finds Zürich). The 200 most recently created
+         *     matches are ranked (the server's `SEARCH_RANKED_MATCHES`); older matches follow them,
+         *     newest first, and `total` counts every match. Each result is an article summary with a
+         *     `snippet` of HTML whose matches are in `<mark>` tags.
          */
         get: operations["search"];
         put?: never;
