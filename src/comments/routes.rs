@@ -94,6 +94,7 @@ pub async fn list_article_comments(
         (status = 201, description = "Received", body = PostedComment),
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Comments are closed on this article", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The article is not published (answered to staff who may see it; anyone else gets `404`)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many comments from this address", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -124,7 +125,14 @@ pub async fn post_comment(
         .write(move |conn| {
             let article = articles::find_row(conn, article_id)?;
             if !articles::row_is_public(&article, now()) {
-                return Err(ApiError::not_found("article"));
+                // Staff who may see the article learn why; anyone else, that there is none.
+                let author_id = article.author_id;
+                return Err(match caller.can(Action::EditArticleOf { author_id }) {
+                    true => ApiError::Conflict(
+                        "comments are taken only on published articles".to_owned(),
+                    ),
+                    false => ApiError::not_found("article"),
+                });
             }
             if !article.comments_open {
                 return Err(ApiError::Forbidden(

@@ -10,7 +10,7 @@ use super::queries;
 use crate::app::AppState;
 use crate::articles::model::ArticleSummary;
 use crate::articles::queries::{self as articles, PublicFrom};
-use crate::auth::MaybeCaller;
+use crate::auth::{Action, MaybeCaller};
 use crate::db::version::PublicState;
 use crate::error::{ApiError, Problem};
 use crate::http::time::now;
@@ -37,23 +37,29 @@ static BOTS: LazyLock<isbot::Bots> = LazyLock::new(isbot::Bots::default);
 ///
 /// The front end calls this once per page view. It answers `202` at once: the view is
 /// buffered in memory and written with others at the next flush. Crawlers (by `User-Agent`)
-/// and requests without a `User-Agent` are answered alike but not counted. Only published
-/// articles count; others are `404`.
+/// and requests without a `User-Agent` are answered alike but not counted. Only public
+/// articles count; others are `404`, or `409` to staff who may open the article (a preview
+/// is not a reader's view).
 #[utoipa::path(
     post, path = "/api/v1/articles/{id}/views", tag = "views",
     params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2)),
-    security(()),
-    responses((status = 202, description = "Accepted; counted unless the client is a crawler"))
+    security((), ("bearer" = [])),
+    responses(
+        (status = 202, description = "Accepted; counted unless the client is a crawler"),
+        (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The article is not public (answered to staff who may open it; anyone else gets `404`)", body = Problem, content_type = "application/problem+json"),
+    )
 )]
 pub async fn record_view(
     req: HttpRequest,
     state: web::Data<AppState>,
+    caller: MaybeCaller,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let article_id = id.into_inner();
     let now = now();
     if !is_public(&state, article_id, now).await? {
-        return Err(ApiError::not_found("article"));
+        return Err(not_public(&state, caller, article_id).await);
     }
     let user_agent = req
         .headers()
@@ -65,6 +71,29 @@ pub async fn record_view(
         state.views.add(article_id, now.date());
     }
     Ok(HttpResponse::Accepted().finish())
+}
+
+/// Why a view of an article that is not public is refused: staff who may open it are told
+/// so; anyone else learns only that there is no such article.
+async fn not_public(state: &web::Data<AppState>, caller: MaybeCaller, article_id: i64) -> ApiError {
+    if caller.0.is_none() {
+        return ApiError::not_found("article");
+    }
+    let row = state
+        .db
+        .read(move |conn| articles::find_row(conn, article_id))
+        .await;
+    match row {
+        Ok(row)
+            if caller.can(Action::EditArticleOf {
+                author_id: row.author_id,
+            }) =>
+        {
+            ApiError::Conflict("views are counted only on public articles".to_owned())
+        }
+        Ok(_) => ApiError::not_found("article"),
+        Err(error) => error,
+    }
 }
 
 /// How many articles the view gate remembers.

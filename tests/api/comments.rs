@@ -500,6 +500,13 @@ async fn draft_scheduled_archived_and_missing_articles_have_no_comments() {
         let list = app.get(&comments_of(article_id)).await;
         assert_eq!(list.status, 404, "{name}: {}", list.text);
         list.assert_problem(404);
+        // Staff who can open the article are told why instead of "not found".
+        let staff = app
+            .post_as(&comments_of(article_id), &token, form("Hello?"))
+            .await;
+        let expected = if name == "missing" { 404 } else { 409 };
+        assert_eq!(staff.status, expected, "{name} (staff): {}", staff.text);
+        staff.assert_problem(expected);
     }
 }
 

@@ -407,7 +407,7 @@ async fn daily_buckets_cover_30_days_oldest_first_ending_today() {
 }
 
 #[actix_web::test]
-async fn views_of_missing_draft_archived_and_scheduled_articles_are_404() {
+async fn views_of_missing_draft_archived_and_scheduled_articles_are_404_or_409_to_staff() {
     let app = TestApp::spawn_with(&[FAST_FLUSH]).await;
     let (_, author) = app.user("author").await;
     let mut hidden = vec![999_999];
@@ -429,6 +429,17 @@ async fn views_of_missing_draft_archived_and_scheduled_articles_are_404() {
             .await;
         recorded.assert_problem(404);
         app.get(&views_of(id)).await.assert_problem(404);
+        // Its author, who may open it, is told that a preview is not counted.
+        let bearer = format!("Bearer {author}");
+        let preview = app
+            .send_raw(
+                Method::POST,
+                &views_of(id),
+                &[("User-Agent", BROWSERS[0]), ("Authorization", &bearer)],
+                b"",
+            )
+            .await;
+        preview.assert_problem(if id == 999_999 { 404 } else { 409 });
     }
 }
 

@@ -216,8 +216,9 @@ export interface paths {
          * Count a view.
          * @description The front end calls this once per page view. It answers `202` at once: the view is
          *     buffered in memory and written with others at the next flush. Crawlers (by `User-Agent`)
-         *     and requests without a `User-Agent` are answered alike but not counted. Only published
-         *     articles count; others are `404`.
+         *     and requests without a `User-Agent` are answered alike but not counted. Only public
+         *     articles count; others are `404`, or `409` to staff who may open the article (a preview
+         *     is not a reader's view).
          */
         post: operations["record_view"];
         delete?: never;
@@ -2913,6 +2914,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The article is not published (answered to staff who may see it; anyone else gets `404`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the slug is already taken",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is over the size limit */
             413: {
                 headers: {
@@ -3408,6 +3427,43 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description A bad token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the access token is invalid",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "your role does not allow this",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description No such resource, or not visible to the caller */
             404: {
                 headers: {
@@ -3420,6 +3476,24 @@ export interface operations {
                      *       "detail": "article not found",
                      *       "status": 404,
                      *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The article is not public (answered to staff who may open it; anyone else gets `404`) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the slug is already taken",
+                     *       "status": 409,
+                     *       "title": "Conflict",
                      *       "type": "about:blank"
                      *     }
                      */
