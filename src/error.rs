@@ -165,6 +165,10 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::Conflict("the change conflicts with related resources".to_owned())
             }
+            Error::DatabaseError(_, info) if crate::db::is_storage_trouble(info.message()) => {
+                tracing::error!(error = info.message(), "storage trouble");
+                Self::Unavailable
+            }
             other => Self::internal(other),
         }
     }

@@ -5,6 +5,8 @@ pub mod schema;
 mod sqlite;
 pub mod version;
 
+pub use sqlite::is_storage_trouble;
+
 use diesel::RunQueryDsl;
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
@@ -13,6 +15,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use crate::error::ApiError;
+use sqlite::DatabaseFile;
 use version::{PublicState, PublicVersion};
 
 pub type Conn = SqliteConnection;
@@ -32,7 +35,12 @@ pub struct Db {
     write_lock: Arc<Mutex<()>>,
     /// The public content version, read after every write.
     public: Arc<PublicVersion>,
+    /// The file behind the pool, watched for deletion and replacement.
+    file: Arc<DatabaseFile>,
 }
+
+/// How long a request waits for a connection before it is told to come back (`503`).
+const CONNECTION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Db {
     /// Opens (creating when missing) the database file and applies pending migrations.
@@ -51,15 +59,23 @@ impl Db {
         }
         let cannot_open = |error: String| format!("cannot open DATABASE_URL ({url}): {error}");
         sqlite::prepare(url).map_err(cannot_open)?;
+        let file = DatabaseFile::new(url);
+        if !file.is_writable() {
+            return Err(cannot_open("the file is not writable".to_owned()));
+        }
         let pool = Pool::builder()
             .max_size(pool_size)
-            .connection_customizer(Box::new(sqlite::Pragmas))
+            // Storage trouble makes new connections fail: a request waits this long for
+            // one, then gets a 503, rather than r2d2's default 30 seconds.
+            .connection_timeout(CONNECTION_TIMEOUT)
+            .connection_customizer(Box::new(sqlite::Pragmas { file: file.clone() }))
             .build(ConnectionManager::<SqliteConnection>::new(url))
             .map_err(|error| cannot_open(error.to_string()))?;
         let db = Self {
             pool,
             write_lock: Arc::new(Mutex::new(())),
             public: Arc::new(PublicVersion::default()),
+            file: Arc::new(file),
         };
         db.migrate()?;
         db.read_blocking(|conn| Ok(db.public.refresh(conn, crate::http::time::now())?))
@@ -115,6 +131,11 @@ impl Db {
         &self,
         change: impl FnOnce(&mut Conn) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
+        if !self.file.is_still_there() {
+            // Deleted or replaced under the server: what it wrote now would vanish.
+            tracing::error!("the database file was deleted or replaced; restart the server");
+            return Err(ApiError::Unavailable);
+        }
         let mut conn = self.pool.get()?;
         // A poisoned lock only means another writer panicked; the data is in SQLite, not here.
         let _guard = self
@@ -147,8 +168,12 @@ impl Db {
             .await
     }
 
-    /// Whether the database answers a trivial query.
+    /// Whether the database answers a trivial query and a write could succeed: its file is
+    /// still the one opened, and writable.
     pub async fn is_ready(&self) -> bool {
+        if !self.file.is_still_there() || !self.file.is_writable() {
+            return false;
+        }
         self.read(|conn| {
             diesel::sql_query("SELECT 1")
                 .execute(conn)

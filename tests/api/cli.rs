@@ -387,3 +387,123 @@ fn admin_email_without_admin_password_is_refused_while_there_is_no_admin() {
         finished.stderr
     );
 }
+
+// Storage trouble
+
+#[test]
+fn a_file_that_is_not_a_database_is_refused_naming_database_url() {
+    let work = Workdir::new();
+    let database = work.database_url();
+    let noise: Vec<u8> = (0..65_536_u32)
+        .map(|n| (n.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(&database, noise).expect("a file of noise");
+    let bind = format!("127.0.0.1:{}", free_port());
+    let settings = [
+        ("DATABASE_URL", database.as_str()),
+        ("JWT_SECRET", JWT_SECRET),
+        ("BIND_ADDRESS", bind.as_str()),
+    ];
+    let finished = work.run(&["serve"], &settings, "");
+    assert!(!finished.status.success(), "serve started on noise");
+    assert!(
+        finished.stderr.contains("DATABASE_URL")
+            && finished.stderr.contains(&database)
+            && finished.stderr.contains("not a database"),
+        "stderr: {}",
+        finished.stderr
+    );
+}
+
+/// Makes `path` unwritable even for root (the immutable attribute, where chmod is not
+/// enough), and says whether that worked.
+fn make_unwritable(path: &str, on: bool) -> bool {
+    let flag = if on { "+i" } else { "-i" };
+    let chattr = std::process::Command::new("chattr")
+        .args([flag, path])
+        .status()
+        .is_ok_and(|status| status.success());
+    if !chattr {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = if on { 0o444 } else { 0o644 };
+        let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode));
+    }
+    std::fs::OpenOptions::new().write(true).open(path).is_err() == on
+}
+
+#[test]
+fn a_database_the_server_may_not_write_is_refused_at_start_naming_database_url() {
+    let work = Workdir::new();
+    let database = work.database_url();
+    let settings = [("DATABASE_URL", database.as_str())];
+    assert!(work.run(&["migrate"], &settings, "").status.success());
+    assert!(
+        make_unwritable(&database, true),
+        "could not make {database} unwritable"
+    );
+    let bind = format!("127.0.0.1:{}", free_port());
+    let finished = work.run(
+        &["serve"],
+        &[
+            ("DATABASE_URL", database.as_str()),
+            ("JWT_SECRET", JWT_SECRET),
+            ("BIND_ADDRESS", bind.as_str()),
+        ],
+        "",
+    );
+    make_unwritable(&database, false);
+    assert!(
+        !finished.status.success(),
+        "serve started on a read-only database"
+    );
+    assert!(
+        finished.stderr.contains("DATABASE_URL") && finished.stderr.contains("not writable"),
+        "stderr: {}",
+        finished.stderr
+    );
+}
+
+#[test]
+fn a_database_deleted_while_serving_makes_writes_and_ready_503_not_lost() {
+    let work = Workdir::new();
+    let database = work.database_url();
+    let server = work.serve(&[
+        ("DATABASE_URL", database.as_str()),
+        ("JWT_SECRET", JWT_SECRET),
+        ("ADMIN_EMAIL", "chief@example.com"),
+        ("ADMIN_PASSWORD", "chief password 1"),
+    ]);
+    let (status, body) = server.login("chief@example.com", "chief password 1");
+    assert_eq!(status, 200, "{body}");
+    std::fs::remove_file(&database).expect("the database removed");
+    // A login writes (its refresh token): it must not be acknowledged into a deleted file.
+    let (status, body) = server.login("chief@example.com", "chief password 1");
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["status"], 503, "{body}");
+    let (ready, _) = http(server.port, "GET", "/ready", None, None).expect("the server answers");
+    assert_eq!(ready, 503);
+}
+
+#[test]
+fn ready_says_503_while_the_database_cannot_be_written_and_200_when_it_can_again() {
+    let work = Workdir::new();
+    let database = work.database_url();
+    let server = work.serve(&[
+        ("DATABASE_URL", database.as_str()),
+        ("JWT_SECRET", JWT_SECRET),
+    ]);
+    let ready = || {
+        http(server.port, "GET", "/ready", None, None)
+            .expect("the server answers")
+            .0
+    };
+    assert_eq!(ready(), 200);
+    assert!(
+        make_unwritable(&database, true),
+        "could not make {database} unwritable"
+    );
+    let while_unwritable = ready();
+    make_unwritable(&database, false);
+    assert_eq!(while_unwritable, 503);
+    assert_eq!(ready(), 200);
+}
