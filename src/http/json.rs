@@ -8,10 +8,11 @@ use std::future::Future;
 use std::pin::Pin;
 
 use crate::error::{ApiError, FieldError};
+use crate::http::strict::Strict;
 
 /// A JSON request body. Malformed JSON or a non-JSON content type is a `400`; JSON of the
-/// wrong shape (unknown field, wrong type, missing field) is a `422` naming the field; a body
-/// over the limit is a `413`.
+/// wrong shape (unknown field, wrong type, missing field, an array where an object belongs)
+/// is a `422` naming the field; a body over the limit is a `413`.
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
@@ -61,7 +62,8 @@ fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|error| ApiError::BadRequest(format!("malformed JSON: {error}")))?;
     integral_floats_to_integers(&mut value);
-    serde_path_to_error::deserialize(value).map_err(|error| {
+    // Through `Strict`: serde would also read a struct from an array of its fields.
+    serde_path_to_error::deserialize(Strict(value)).map_err(|error| {
         let field = error.path().to_string();
         let field = if field == "." {
             "body".to_owned()

@@ -11,6 +11,7 @@ pub mod query;
 pub mod rate_limit;
 pub mod request_id;
 pub mod sort;
+mod strict;
 pub mod time;
 
 use actix_web::dev::Payload;

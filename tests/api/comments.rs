@@ -967,6 +967,24 @@ async fn moderators_change_the_status_and_the_content_separately() {
 }
 
 #[actix_web::test]
+async fn a_patch_sent_as_an_array_is_422_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let article = id_of(&app.published_article().await);
+    let id = posted(&app, article, form("The original.")).await;
+    let response = app
+        .patch_as(
+            &comment_path(id),
+            &app.admin_token,
+            json!(["spam", "rewritten"]),
+        )
+        .await;
+    assert_eq!(response.error_fields(), vec!["body"], "{}", response.text);
+    let after = moderated(&app, id).await;
+    assert_eq!(after["status"], "pending");
+    assert_eq!(after["content"], "The original.");
+}
+
+#[actix_web::test]
 async fn deleting_a_comment_is_204_and_its_replies_move_up_to_its_parent() {
     let app = roomy().await;
     let article = id_of(&app.published_article().await);

@@ -298,3 +298,42 @@ async fn responses_are_compressed_when_the_client_accepts_it() {
         assert_eq!(response.header("content-encoding"), Some(encoding));
     }
 }
+
+// JSON bodies are objects: serde would read a struct from an array of its fields in order.
+
+#[actix_web::test]
+async fn a_login_sent_as_an_array_is_422_and_signs_nobody_in() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post(
+            "/api/v1/auth/login",
+            json!([crate::common::ADMIN_EMAIL, crate::common::ADMIN_PASSWORD]),
+        )
+        .await;
+    assert_eq!(response.error_fields(), vec!["body"], "{}", response.text);
+    assert!(
+        response.body.get("access_token").is_none(),
+        "{}",
+        response.text
+    );
+}
+
+#[actix_web::test]
+async fn a_nested_object_sent_as_an_array_is_422_naming_it() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post_as(
+            "/api/v1/articles",
+            &app.admin_token,
+            json!({"title": "Arrays", "content": "<p>x</p>", "featured_image": ["https://images.example.com/a.jpg", "alt", "caption"]}),
+        )
+        .await;
+    assert_eq!(
+        response.error_fields(),
+        vec!["featured_image"],
+        "{}",
+        response.text
+    );
+    let listed = app.get_as("/api/v1/articles", &app.admin_token).await;
+    assert_eq!(listed.body["meta"]["total"], 0, "{}", listed.text);
+}
