@@ -16,6 +16,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::cache::{CacheContext, CacheMaxAge, ResponseCache, public_cache};
+use crate::http::head::head_as_get;
 use crate::http::json::BodyLimit;
 use crate::http::problems::{framework_errors_as_problems, no_route, path_error};
 use crate::http::rate_limit::KeyedLimiter;
@@ -105,6 +106,8 @@ pub fn build(
             vec![(Method::GET, web::to(docs_redirect))],
         ))
         .default_service(web::to(no_route))
+        // Innermost, so that the request log and CORS still see the method that was sent.
+        .wrap(from_fn(head_as_get))
         .wrap(cors)
         .wrap(from_fn(framework_errors_as_problems))
         .wrap(Compress::default())

@@ -337,3 +337,83 @@ async fn a_nested_object_sent_as_an_array_is_422_naming_it() {
     let listed = app.get_as("/api/v1/articles", &app.admin_token).await;
     assert_eq!(listed.body["meta"]["total"], 0, "{}", listed.text);
 }
+
+// HEAD is GET without the body (RFC 9110), on every path that answers GET.
+
+/// A request with `method`, uncompressed so that `Content-Length` is the body's length.
+async fn uncompressed(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+) -> (u16, actix_web::http::header::HeaderMap, Vec<u8>) {
+    let mut request = app
+        .server
+        .request(method, app.server.url(path))
+        .no_decompress()
+        .insert_header(("Accept-Encoding", "identity"));
+    if let Some(token) = token {
+        request = request.insert_header(("Authorization", format!("Bearer {token}")));
+    }
+    let mut response = request.send().await.expect("the server answers");
+    let body = response.body().limit(1 << 24).await.expect("a body");
+    (
+        response.status().as_u16(),
+        response.headers().clone(),
+        body.to_vec(),
+    )
+}
+
+#[actix_web::test]
+async fn head_answers_as_get_without_the_body() {
+    let app = TestApp::spawn().await;
+    let article = app.published_article().await;
+    let by_slug = format!(
+        "/api/v1/articles/slug/{}",
+        article["slug"].as_str().expect("a slug")
+    );
+    let token = app.admin_token.clone();
+    for (path, token) in [
+        ("/health", None),
+        ("/ready", None),
+        ("/openapi.json", None),
+        ("/docs/", None),
+        ("/api/v1/articles", None),
+        ("/api/v1/articles", Some(token.as_str())),
+        (by_slug.as_str(), None),
+        ("/api/v1/nothing-here", None),
+        // Only POST: a 405 with the same Allow as a GET gets.
+        ("/api/v1/auth/login", None),
+    ] {
+        let (get_status, get_headers, get_body) =
+            uncompressed(&app, Method::GET, path, token).await;
+        let (status, headers, body) = uncompressed(&app, Method::HEAD, path, token).await;
+        assert_eq!(status, get_status, "HEAD {path}");
+        assert!(body.is_empty(), "HEAD {path} has a body");
+        assert_eq!(
+            headers
+                .get("content-length")
+                .and_then(|value| value.to_str().ok()),
+            Some(get_body.len().to_string().as_str()),
+            "HEAD {path}"
+        );
+        for name in ["content-type", "etag", "cache-control", "allow"] {
+            assert_eq!(
+                headers.get(name),
+                get_headers.get(name),
+                "HEAD {path}: {name}"
+            );
+        }
+    }
+    let (status, headers, _) = uncompressed(&app, Method::HEAD, "/api/v1/auth/login", None).await;
+    assert_eq!(status, 405);
+    assert_eq!(
+        headers.get("allow").and_then(|value| value.to_str().ok()),
+        Some("POST")
+    );
+    let (_, headers, _) = uncompressed(&app, Method::HEAD, "/api/v1/articles", None).await;
+    assert!(
+        headers.contains_key("etag"),
+        "an anonymous list has an ETag"
+    );
+}
