@@ -17,7 +17,7 @@ use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::cache::{CacheContext, CacheMaxAge, ResponseCache, public_cache};
 use crate::http::head::head_as_get;
-use crate::http::json::BodyLimit;
+use crate::http::json::{BodyLimit, BodyTimeout};
 use crate::http::problems::{framework_errors_as_problems, no_route, path_error};
 use crate::http::rate_limit::KeyedLimiter;
 use crate::http::request_id::{REQUEST_ID, request_id};
@@ -78,6 +78,9 @@ pub fn build(
     App::new()
         .app_data(state.clone())
         .app_data(BodyLimit(body_limit))
+        .app_data(BodyTimeout(Duration::from_secs(
+            config.request_body_timeout_seconds,
+        )))
         .app_data(web::PayloadConfig::new(body_limit))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(web::Data::new(CacheContext {

@@ -20,6 +20,8 @@ pub struct Config {
     pub cors_allowed_origins: Vec<String>,
     pub rate_limit_logins_per_minute: u32,
     pub max_body_bytes: usize,
+    /// How long a request body may take to arrive, whole, in seconds.
+    pub request_body_timeout_seconds: u64,
     pub cache_max_age_seconds: u32,
     pub db_pool_size: u32,
     pub comment_max_depth: u32,
@@ -72,6 +74,7 @@ impl Config {
             cors_allowed_origins: cors_allowed_origins(&lookup)?,
             rate_limit_logins_per_minute: positive(&lookup, "RATE_LIMIT_LOGINS_PER_MINUTE", 5)?,
             max_body_bytes,
+            request_body_timeout_seconds: positive(&lookup, "REQUEST_BODY_TIMEOUT", 10)?,
             cache_max_age_seconds: parse(&lookup, "CACHE_MAX_AGE_SECONDS", 60)?,
             db_pool_size: positive(&lookup, "DB_POOL_SIZE", 8)?,
             comment_max_depth: positive(&lookup, "COMMENT_MAX_DEPTH", 5)?,
@@ -236,6 +239,7 @@ mod tests {
         assert_eq!(config.bind_address.to_string(), "127.0.0.1:8080");
         assert_eq!(config.access_token_ttl_seconds, 900);
         assert_eq!(config.max_body_bytes, 1024 * 1024);
+        assert_eq!(config.request_body_timeout_seconds, 10);
         assert_eq!(config.cors_allowed_origins, vec!["*"]);
         assert!(config.require_jwt_secret().is_err());
         Ok(())
@@ -316,6 +320,7 @@ mod tests {
             ("RATE_LIMIT_LOGINS_PER_MINUTE", "0"),
             ("RATE_LIMIT_COMMENTS_PER_MINUTE", "many"),
             ("MAX_BODY_BYTES", "0"),
+            ("REQUEST_BODY_TIMEOUT", "0"),
             ("CACHE_MAX_AGE_SECONDS", "-5"),
             ("DB_POOL_SIZE", "0"),
             ("COMMENT_MAX_DEPTH", "deep"),

@@ -417,3 +417,58 @@ async fn head_answers_as_get_without_the_body() {
         "an anonymous list has an ETag"
     );
 }
+
+// Slow bodies: the whole body must arrive within REQUEST_BODY_TIMEOUT.
+
+#[actix_web::test]
+async fn a_body_that_trickles_in_is_a_408_problem_after_the_timeout() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let app = TestApp::spawn_with(&[("REQUEST_BODY_TIMEOUT", "1")]).await;
+    let mut stream = std::net::TcpStream::connect(app.server.addr()).expect("a connection");
+    stream
+        .write_all(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\n\
+              Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        )
+        .expect("the head is sent");
+    let started = Instant::now();
+    // A byte every 200 ms: each wait is short, only the whole read is too long.
+    let mut writer = stream.try_clone().expect("a second handle");
+    let trickle = std::thread::spawn(move || {
+        for _ in 0..25 {
+            std::thread::sleep(Duration::from_millis(200));
+            if writer.write_all(b" ").is_err() {
+                break;
+            }
+        }
+    });
+    stream
+        .set_read_timeout(Some(Duration::from_secs(4)))
+        .expect("a read timeout");
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    // Up to the end of the problem body (the connection may stay open).
+    while !answer.ends_with(b"}") {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let elapsed = started.elapsed();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        answer
+            .to_lowercase()
+            .contains("content-type: application/problem+json"),
+        "{answer}"
+    );
+    assert!(answer.contains("\"status\":408"), "{answer}");
+    assert!(
+        elapsed >= Duration::from_millis(900) && elapsed < Duration::from_millis(3000),
+        "answered after {elapsed:?}"
+    );
+    drop(stream);
+    trickle.join().expect("the writer ends");
+}

@@ -1549,6 +1549,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Slug taken */
             409: {
                 headers: {
@@ -2379,6 +2397,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Slug taken */
             409: {
                 headers: {
@@ -2907,6 +2943,24 @@ export interface operations {
                      *       "detail": "article not found",
                      *       "status": 404,
                      *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -3550,6 +3604,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is over the size limit */
             413: {
                 headers: {
@@ -3684,6 +3756,24 @@ export interface operations {
                      *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
                      *       "status": 400,
                      *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -3964,6 +4054,24 @@ export interface operations {
                      *       "detail": "the access token is invalid",
                      *       "status": 401,
                      *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -4665,6 +4773,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Slug taken */
             409: {
                 headers: {
@@ -5315,6 +5441,24 @@ export interface operations {
                      *       "detail": "category not found",
                      *       "status": 404,
                      *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -5999,6 +6143,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is over the size limit */
             413: {
                 headers: {
@@ -6446,6 +6608,24 @@ export interface operations {
                      *       "detail": "your role does not allow this",
                      *       "status": 403,
                      *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -6988,6 +7168,24 @@ export interface operations {
                      *       "detail": "user not found",
                      *       "status": 404,
                      *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
                      *       "type": "about:blank"
                      *     }
                      */
