@@ -153,24 +153,27 @@ fn cors(origins: &[String]) -> Cors {
     cors
 }
 
-/// The client's address, for rate limits and moderation: the TCP peer, or with
-/// `TRUST_FORWARDED_FOR` (behind a proxy that sets it) the first `X-Forwarded-For` entry.
+/// The client's address, for rate limits and moderation: the TCP peer, or behind
+/// `TRUSTED_PROXIES` the address they saw (http/client_ip.rs).
 pub fn client_address(req: &HttpRequest) -> String {
-    let trust_forwarded = req
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|state| state.config.trust_forwarded_for);
-    let forwarded = trust_forwarded
-        .then(|| req.headers().get("x-forwarded-for")?.to_str().ok())
-        .flatten()
-        .and_then(|value| value.split(',').next())
-        .map(str::trim)
-        .filter(|address| address.parse::<std::net::IpAddr>().is_ok());
-    match forwarded {
-        Some(address) => address.to_owned(),
-        None => req
-            .peer_addr()
-            .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string()),
-    }
+    let Some(peer) = req.peer_addr() else {
+        return "unknown".to_owned();
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return peer.ip().to_string();
+    };
+    // Every header line, in order: they are one list. A line that is not text stands in
+    // the walk as an entry that is no address.
+    let forwarded_for: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .map(|value| value.to_str().unwrap_or("?"))
+        .collect();
+    state
+        .config
+        .trusted_proxies
+        .client(peer.ip(), &forwarded_for)
+        .to_string()
 }
 
 /// The state of the service.

@@ -2,6 +2,7 @@
 //! request ids and problem+json for the framework's own errors.
 
 pub mod cache;
+pub mod client_ip;
 pub mod head;
 pub mod html;
 pub mod json;
