@@ -469,6 +469,12 @@ async fn a_body_that_trickles_in_is_a_408_problem_after_the_timeout() {
         elapsed >= Duration::from_millis(900) && elapsed < Duration::from_millis(3000),
         "answered after {elapsed:?}"
     );
+    // The connection is closed rather than kept for the rest of the body.
+    match stream.read(&mut buffer) {
+        Ok(0) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => {}
+        other => panic!("the connection is still open: {other:?}"),
+    }
     drop(stream);
     trickle.join().expect("the writer ends");
 }
