@@ -16,7 +16,8 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::cache::{CacheContext, CacheMaxAge, ResponseCache, public_cache};
-use crate::http::json::BodyLimit;
+use crate::http::head::head_as_get;
+use crate::http::json::{BodyLimit, BodyTimeout};
 use crate::http::problems::{framework_errors_as_problems, no_route, path_error};
 use crate::http::rate_limit::KeyedLimiter;
 use crate::http::request_id::{REQUEST_ID, request_id};
@@ -77,6 +78,9 @@ pub fn build(
     App::new()
         .app_data(state.clone())
         .app_data(BodyLimit(body_limit))
+        .app_data(BodyTimeout(Duration::from_secs(
+            config.request_body_timeout_seconds,
+        )))
         .app_data(web::PayloadConfig::new(body_limit))
         .app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(web::Data::new(CacheContext {
@@ -105,6 +109,8 @@ pub fn build(
             vec![(Method::GET, web::to(docs_redirect))],
         ))
         .default_service(web::to(no_route))
+        // Innermost, so that the request log and CORS still see the method that was sent.
+        .wrap(from_fn(head_as_get))
         .wrap(cors)
         .wrap(from_fn(framework_errors_as_problems))
         .wrap(Compress::default())
@@ -147,24 +153,27 @@ fn cors(origins: &[String]) -> Cors {
     cors
 }
 
-/// The client's address, for rate limits and moderation: the TCP peer, or with
-/// `TRUST_FORWARDED_FOR` (behind a proxy that sets it) the first `X-Forwarded-For` entry.
+/// The client's address, for rate limits and moderation: the TCP peer, or behind
+/// `TRUSTED_PROXIES` the address they saw (http/client_ip.rs).
 pub fn client_address(req: &HttpRequest) -> String {
-    let trust_forwarded = req
-        .app_data::<web::Data<AppState>>()
-        .is_some_and(|state| state.config.trust_forwarded_for);
-    let forwarded = trust_forwarded
-        .then(|| req.headers().get("x-forwarded-for")?.to_str().ok())
-        .flatten()
-        .and_then(|value| value.split(',').next())
-        .map(str::trim)
-        .filter(|address| address.parse::<std::net::IpAddr>().is_ok());
-    match forwarded {
-        Some(address) => address.to_owned(),
-        None => req
-            .peer_addr()
-            .map_or_else(|| "unknown".to_owned(), |addr| addr.ip().to_string()),
-    }
+    let Some(peer) = req.peer_addr() else {
+        return "unknown".to_owned();
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return peer.ip().to_string();
+    };
+    // Every header line, in order: they are one list. A line that is not text stands in
+    // the walk as an entry that is no address.
+    let forwarded_for: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .map(|value| value.to_str().unwrap_or("?"))
+        .collect();
+    state
+        .config
+        .trusted_proxies
+        .client(peer.ip(), &forwarded_for)
+        .to_string()
 }
 
 /// The state of the service.

@@ -154,6 +154,9 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
             let state = server_state.clone();
             move || app::build(state.clone())
         })
+        // The request line and headers must arrive within 5 seconds (actix's default, kept
+        // here in sight); the body then has REQUEST_BODY_TIMEOUT (http/json.rs).
+        .client_request_timeout(Duration::from_secs(5))
         .listen(listener)
         .map_err(|error| cannot_listen(address, &error))?;
         // The bound address, which differs from the configured one for port 0.

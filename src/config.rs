@@ -4,6 +4,8 @@ use std::env;
 use std::net::SocketAddr;
 use std::str::FromStr;
 
+use crate::http::client_ip::TrustedProxies;
+
 /// The settings of one running server. Names match `.env.example`.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -20,12 +22,15 @@ pub struct Config {
     pub cors_allowed_origins: Vec<String>,
     pub rate_limit_logins_per_minute: u32,
     pub max_body_bytes: usize,
+    /// How long a request body may take to arrive, whole, in seconds.
+    pub request_body_timeout_seconds: u64,
     pub cache_max_age_seconds: u32,
     pub db_pool_size: u32,
     pub comment_max_depth: u32,
     pub comments_auto_approve: bool,
     pub rate_limit_comments_per_minute: u32,
-    pub trust_forwarded_for: bool,
+    /// Which hops in front of the server may say who the client is (`X-Forwarded-For`).
+    pub trusted_proxies: TrustedProxies,
     pub view_flush_interval_ms: u64,
     /// How many of a search's newest matches are ranked by relevance.
     pub search_ranked_matches: i64,
@@ -72,12 +77,13 @@ impl Config {
             cors_allowed_origins: cors_allowed_origins(&lookup)?,
             rate_limit_logins_per_minute: positive(&lookup, "RATE_LIMIT_LOGINS_PER_MINUTE", 5)?,
             max_body_bytes,
+            request_body_timeout_seconds: positive(&lookup, "REQUEST_BODY_TIMEOUT", 10)?,
             cache_max_age_seconds: parse(&lookup, "CACHE_MAX_AGE_SECONDS", 60)?,
             db_pool_size: positive(&lookup, "DB_POOL_SIZE", 8)?,
             comment_max_depth: positive(&lookup, "COMMENT_MAX_DEPTH", 5)?,
             comments_auto_approve: flag(&lookup, "COMMENTS_AUTO_APPROVE")?,
             rate_limit_comments_per_minute: positive(&lookup, "RATE_LIMIT_COMMENTS_PER_MINUTE", 5)?,
-            trust_forwarded_for: flag(&lookup, "TRUST_FORWARDED_FOR")?,
+            trusted_proxies: trusted_proxies(&lookup)?,
             view_flush_interval_ms: positive(&lookup, "VIEW_FLUSH_INTERVAL_MS", 1000)?,
             search_ranked_matches: positive(&lookup, "SEARCH_RANKED_MATCHES", 200)?,
             response_cache_mb: parse(&lookup, "RESPONSE_CACHE_MB", 64)?,
@@ -166,6 +172,38 @@ fn is_origin(origin: &str) -> bool {
         && authority.parse::<actix_web::http::uri::Authority>().is_ok()
 }
 
+/// `TRUSTED_PROXIES`, or the deprecated `TRUST_FORWARDED_FOR=true`, which trusted the
+/// leftmost `X-Forwarded-For` entry (the one a client can write) and now means one proxy.
+fn trusted_proxies(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<TrustedProxies, ConfigError> {
+    let legacy = flag(lookup, "TRUST_FORWARDED_FOR")?;
+    let Some(value) = lookup("TRUSTED_PROXIES") else {
+        if legacy {
+            tracing::warn!(
+                "TRUST_FORWARDED_FOR is deprecated: it now means TRUSTED_PROXIES=1 (the \
+                 rightmost X-Forwarded-For entry is the client); set TRUSTED_PROXIES instead"
+            );
+            return Ok(TrustedProxies::Count(1));
+        }
+        return Ok(TrustedProxies::None);
+    };
+    if legacy {
+        return Err(ConfigError(
+            "TRUST_FORWARDED_FOR is deprecated and TRUSTED_PROXIES is set: remove \
+             TRUST_FORWARDED_FOR"
+                .to_owned(),
+        ));
+    }
+    TrustedProxies::parse(&value).ok_or_else(|| {
+        ConfigError(format!(
+            "TRUSTED_PROXIES must be the number of proxies in front of the server (such as \
+             1) or a comma-separated list of their addresses and networks (such as \
+             10.0.0.0/8,192.0.2.7), not `{value}`"
+        ))
+    })
+}
+
 fn check_secret(secret: &str) -> Result<(), ConfigError> {
     if secret.len() < MIN_JWT_SECRET_BYTES {
         return Err(ConfigError(format!(
@@ -236,6 +274,7 @@ mod tests {
         assert_eq!(config.bind_address.to_string(), "127.0.0.1:8080");
         assert_eq!(config.access_token_ttl_seconds, 900);
         assert_eq!(config.max_body_bytes, 1024 * 1024);
+        assert_eq!(config.request_body_timeout_seconds, 10);
         assert_eq!(config.cors_allowed_origins, vec!["*"]);
         assert!(config.require_jwt_secret().is_err());
         Ok(())
@@ -308,6 +347,33 @@ mod tests {
     }
 
     #[test]
+    fn trusted_proxies_replace_trust_forwarded_for() -> Result<(), ConfigError> {
+        use crate::http::client_ip::{Network, TrustedProxies};
+        assert_eq!(config(&[])?.trusted_proxies, TrustedProxies::None);
+        assert_eq!(
+            config(&[("TRUSTED_PROXIES", "2")])?.trusted_proxies,
+            TrustedProxies::Count(2)
+        );
+        let networks = ["10.0.0.0/8", "192.0.2.7"].map(Network::parse);
+        assert_eq!(
+            config(&[("TRUSTED_PROXIES", " 10.0.0.0/8 , 192.0.2.7 ")])?.trusted_proxies,
+            TrustedProxies::Networks(networks.into_iter().flatten().collect())
+        );
+        // The deprecated flag: one proxy, not the leftmost entry.
+        assert_eq!(
+            config(&[("TRUST_FORWARDED_FOR", "true")])?.trusted_proxies,
+            TrustedProxies::Count(1)
+        );
+        assert_eq!(
+            config(&[("TRUST_FORWARDED_FOR", "false")])?.trusted_proxies,
+            TrustedProxies::None
+        );
+        let both = refusal(&[("TRUST_FORWARDED_FOR", "true"), ("TRUSTED_PROXIES", "1")]);
+        assert!(both.contains("TRUST_FORWARDED_FOR"), "{both}");
+        Ok(())
+    }
+
+    #[test]
     fn every_refusal_names_its_variable() {
         for (name, value) in [
             ("JWT_SECRET", "short"),
@@ -316,11 +382,14 @@ mod tests {
             ("RATE_LIMIT_LOGINS_PER_MINUTE", "0"),
             ("RATE_LIMIT_COMMENTS_PER_MINUTE", "many"),
             ("MAX_BODY_BYTES", "0"),
+            ("REQUEST_BODY_TIMEOUT", "0"),
             ("CACHE_MAX_AGE_SECONDS", "-5"),
             ("DB_POOL_SIZE", "0"),
             ("COMMENT_MAX_DEPTH", "deep"),
             ("COMMENTS_AUTO_APPROVE", "maybe"),
             ("TRUST_FORWARDED_FOR", "sometimes"),
+            ("TRUSTED_PROXIES", "proxy.example.com"),
+            ("TRUSTED_PROXIES", "10.0.0.0/33"),
             ("VIEW_FLUSH_INTERVAL_MS", "1s"),
             ("SEARCH_RANKED_MATCHES", "0"),
             ("BIND_ADDRESS", "localhost:8080"),

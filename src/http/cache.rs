@@ -1,4 +1,4 @@
-//! Caching of public reads, in one place. An anonymous `GET` (or `HEAD`) of `/api/v1` is
+//! Caching of public reads, in one place. An anonymous `GET` (or `HEAD`, made a `GET` by `http::head`) of `/api/v1` is
 //! answered from one response cache: the body, its `ETag`, and its gzip and brotli forms,
 //! each made once per entry (when a client first asks for it: most searches are asked
 //! once, and compressing them for nobody cost a fifth of their CPU), so a hit runs no SQL,
@@ -92,13 +92,10 @@ pub struct CacheContext {
 }
 
 pub async fn public_cache(
-    mut req: ServiceRequest,
+    req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
-    // HEAD is GET without the body (RFC 9110); the HTTP layer leaves the body out.
-    if req.method() == Method::HEAD {
-        req.head_mut().method = Method::GET;
-    }
+    // A HEAD arrives here as a GET already (http/head.rs).
     let is_read = req.method() == Method::GET;
     let with_token = req.headers().contains_key(header::AUTHORIZATION);
     let context = req.app_data::<web::Data<CacheContext>>().cloned();

@@ -6,12 +6,15 @@ use actix_web::{FromRequest, HttpRequest, web};
 use serde::de::DeserializeOwned;
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Duration;
 
 use crate::error::{ApiError, FieldError};
+use crate::http::strict::Strict;
 
 /// A JSON request body. Malformed JSON or a non-JSON content type is a `400`; JSON of the
-/// wrong shape (unknown field, wrong type, missing field) is a `422` naming the field; a body
-/// over the limit is a `413`.
+/// wrong shape (unknown field, wrong type, missing field, an array where an object belongs)
+/// is a `422` naming the field; a body over the limit is a `413`; a body that has not arrived
+/// whole within `REQUEST_BODY_TIMEOUT` is a `408`.
 pub struct Json<T>(pub T);
 
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
@@ -31,6 +34,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         let limit = req
             .app_data::<BodyLimit>()
             .map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
+        let timeout = req
+            .app_data::<BodyTimeout>()
+            .map_or(DEFAULT_BODY_TIMEOUT, |timeout| timeout.0);
         let bytes = web::Bytes::from_request(req, payload);
         Box::pin(async move {
             if !is_json {
@@ -39,7 +45,13 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
                         .to_owned(),
                 ));
             }
-            let bytes = bytes.await.map_err(|error| {
+            // The whole read is bounded, not each wait for the next bytes: a client that
+            // trickles a byte a second would otherwise hold a connection (and its buffer)
+            // open for as long as it likes.
+            let bytes = actix_web::rt::time::timeout(timeout, bytes)
+                .await
+                .map_err(|_| ApiError::RequestTimeout(timeout.as_secs()))?;
+            let bytes = bytes.map_err(|error| {
                 if error.as_response_error().status_code().as_u16() == 413 {
                     ApiError::PayloadTooLarge(limit)
                 } else {
@@ -57,11 +69,18 @@ pub struct BodyLimit(pub usize);
 
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
+/// How long a whole request body may take to arrive (`REQUEST_BODY_TIMEOUT`).
+#[derive(Debug, Clone, Copy)]
+pub struct BodyTimeout(pub Duration);
+
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let mut value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|error| ApiError::BadRequest(format!("malformed JSON: {error}")))?;
     integral_floats_to_integers(&mut value);
-    serde_path_to_error::deserialize(value).map_err(|error| {
+    // Through `Strict`: serde would also read a struct from an array of its fields.
+    serde_path_to_error::deserialize(Strict(value)).map_err(|error| {
         let field = error.path().to_string();
         let field = if field == "." {
             "body".to_owned()

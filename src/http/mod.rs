@@ -2,6 +2,8 @@
 //! request ids and problem+json for the framework's own errors.
 
 pub mod cache;
+pub mod client_ip;
+pub mod head;
 pub mod html;
 pub mod json;
 pub mod pagination;
@@ -11,6 +13,7 @@ pub mod query;
 pub mod rate_limit;
 pub mod request_id;
 pub mod sort;
+mod strict;
 pub mod time;
 
 use actix_web::dev::Payload;

@@ -8,7 +8,7 @@ use actix_web::middleware::Next;
 use actix_web::{Error, HttpRequest, ResponseError, error};
 
 use crate::error::{ApiError, PROBLEM_JSON};
-use crate::http::json::{BodyLimit, DEFAULT_BODY_LIMIT};
+use crate::http::json::{BodyLimit, BodyTimeout, DEFAULT_BODY_LIMIT, DEFAULT_BODY_TIMEOUT};
 
 pub async fn framework_errors_as_problems(
     req: ServiceRequest,
@@ -17,6 +17,9 @@ pub async fn framework_errors_as_problems(
     let body_limit = req
         .app_data::<BodyLimit>()
         .map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
+    let body_timeout = req
+        .app_data::<BodyTimeout>()
+        .map_or(DEFAULT_BODY_TIMEOUT, |timeout| timeout.0);
     let response = next.call(req).await?.map_into_boxed_body();
     let status = response.status();
     let is_problem = response
@@ -37,6 +40,7 @@ pub async fn framework_errors_as_problems(
         405 => ApiError::MethodNotAllowed {
             allow: allowed_methods(response.headers()),
         },
+        408 => ApiError::RequestTimeout(body_timeout.as_secs()),
         413 => ApiError::PayloadTooLarge(body_limit),
         _ if status.is_server_error() => ApiError::internal(detail),
         _ => ApiError::BadRequest(detail),

@@ -161,6 +161,10 @@ fn add_common_errors(operation: &mut Operation) {
     }
     if has_body {
         add("413", "The request body is over the size limit");
+        add(
+            "408",
+            "The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds",
+        );
     }
 }
 
@@ -225,6 +229,7 @@ fn example_problem(status: &str, resource: &str) -> Option<ApiError> {
         "403" => ApiError::Forbidden("your role does not allow this".to_owned()),
         "404" => ApiError::not_found(resource),
         "409" => ApiError::Conflict("the slug is already taken".to_owned()),
+        "408" => ApiError::RequestTimeout(10),
         "413" => ApiError::PayloadTooLarge(1_048_576),
         "422" => ApiError::Validation(vec![FieldError::new(
             "per_page",

@@ -546,21 +546,24 @@ async fn the_default_limit_is_five_comments_a_minute() {
 }
 
 #[actix_web::test]
-async fn trusted_forwarded_addresses_have_their_own_limits_and_are_recorded() {
+async fn behind_one_proxy_the_address_it_saw_is_limited_and_recorded_not_the_spoofed_one() {
     let app = TestApp::spawn_with(&[
         ("RATE_LIMIT_COMMENTS_PER_MINUTE", "3"),
-        ("TRUST_FORWARDED_FOR", "true"),
+        ("TRUSTED_PROXIES", "1"),
     ])
     .await;
     let article = id_of(&app.published_article().await);
-    for _ in 0..3 {
-        let response = post_forwarded(&app, article, "203.0.113.7").await;
+    // The client writes a new leftmost entry each time; the proxy appends what it saw.
+    for spoofed in ["192.0.2.1", "192.0.2.2", "192.0.2.3"] {
+        let response = post_forwarded(&app, article, &format!("{spoofed}, 203.0.113.7")).await;
         assert_eq!(response.status, 201, "{}", response.text);
+        let recorded = moderated(&app, id_of(&response.body)).await;
+        assert_eq!(recorded["author_ip"], "203.0.113.7");
     }
-    post_forwarded(&app, article, "203.0.113.7")
+    post_forwarded(&app, article, "192.0.2.4, 203.0.113.7")
         .await
         .assert_problem(429);
-    let other = post_forwarded(&app, article, "198.51.100.4, 10.0.0.1").await;
+    let other = post_forwarded(&app, article, "203.0.113.7, 198.51.100.4").await;
     assert_eq!(other.status, 201, "{}", other.text);
     let recorded = moderated(&app, id_of(&other.body)).await;
     assert_eq!(recorded["author_ip"], "198.51.100.4");
@@ -569,6 +572,33 @@ async fn trusted_forwarded_addresses_have_their_own_limits_and_are_recorded() {
     assert_eq!(garbled.status, 201, "{}", garbled.text);
     let recorded = moderated(&app, id_of(&garbled.body)).await;
     assert_eq!(recorded["author_ip"], "127.0.0.1");
+}
+
+#[actix_web::test]
+async fn trusted_proxy_networks_are_skipped_from_the_right() {
+    let app = TestApp::spawn_with(&[ROOMY, ("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")]).await;
+    let article = id_of(&app.published_article().await);
+    let through = post_forwarded(&app, article, "192.0.2.1, 203.0.113.5, 10.1.2.3, 10.0.0.9").await;
+    assert_eq!(through.status, 201, "{}", through.text);
+    let recorded = moderated(&app, id_of(&through.body)).await;
+    assert_eq!(recorded["author_ip"], "203.0.113.5");
+    // A peer outside the networks is the client, whatever it forwards.
+    let app = TestApp::spawn_with(&[ROOMY, ("TRUSTED_PROXIES", "10.0.0.0/8")]).await;
+    let article = id_of(&app.published_article().await);
+    let direct = post_forwarded(&app, article, "203.0.113.5").await;
+    assert_eq!(direct.status, 201, "{}", direct.text);
+    let recorded = moderated(&app, id_of(&direct.body)).await;
+    assert_eq!(recorded["author_ip"], "127.0.0.1");
+}
+
+#[actix_web::test]
+async fn the_deprecated_trust_forwarded_for_means_one_proxy() {
+    let app = TestApp::spawn_with(&[ROOMY, ("TRUST_FORWARDED_FOR", "true")]).await;
+    let article = id_of(&app.published_article().await);
+    let response = post_forwarded(&app, article, "192.0.2.1, 203.0.113.7").await;
+    assert_eq!(response.status, 201, "{}", response.text);
+    let recorded = moderated(&app, id_of(&response.body)).await;
+    assert_eq!(recorded["author_ip"], "203.0.113.7");
 }
 
 #[actix_web::test]
@@ -707,7 +737,7 @@ async fn an_unknown_sort_or_an_out_of_range_page_is_422() {
 
 #[actix_web::test]
 async fn the_commenters_email_and_address_never_appear_in_public_responses() {
-    let app = TestApp::spawn_with(&[ROOMY, ("TRUST_FORWARDED_FOR", "true")]).await;
+    let app = TestApp::spawn_with(&[ROOMY, ("TRUSTED_PROXIES", "1")]).await;
     let email = "secret-reader-7731@example.com";
     let address = "203.0.113.77";
     let agent = "SecretAgent/7731";
@@ -970,6 +1000,24 @@ async fn moderators_change_the_status_and_the_content_separately() {
     unknown.assert_problem(404);
     let after = moderated(&app, id).await;
     assert_eq!(after["status"], "approved");
+    assert_eq!(after["content"], "The original.");
+}
+
+#[actix_web::test]
+async fn a_patch_sent_as_an_array_is_422_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let article = id_of(&app.published_article().await);
+    let id = posted(&app, article, form("The original.")).await;
+    let response = app
+        .patch_as(
+            &comment_path(id),
+            &app.admin_token,
+            json!(["spam", "rewritten"]),
+        )
+        .await;
+    assert_eq!(response.error_fields(), vec!["body"], "{}", response.text);
+    let after = moderated(&app, id).await;
+    assert_eq!(after["status"], "pending");
     assert_eq!(after["content"], "The original.");
 }
 

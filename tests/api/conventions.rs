@@ -298,3 +298,183 @@ async fn responses_are_compressed_when_the_client_accepts_it() {
         assert_eq!(response.header("content-encoding"), Some(encoding));
     }
 }
+
+// JSON bodies are objects: serde would read a struct from an array of its fields in order.
+
+#[actix_web::test]
+async fn a_login_sent_as_an_array_is_422_and_signs_nobody_in() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post(
+            "/api/v1/auth/login",
+            json!([crate::common::ADMIN_EMAIL, crate::common::ADMIN_PASSWORD]),
+        )
+        .await;
+    assert_eq!(response.error_fields(), vec!["body"], "{}", response.text);
+    assert!(
+        response.body.get("access_token").is_none(),
+        "{}",
+        response.text
+    );
+}
+
+#[actix_web::test]
+async fn a_nested_object_sent_as_an_array_is_422_naming_it() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .post_as(
+            "/api/v1/articles",
+            &app.admin_token,
+            json!({"title": "Arrays", "content": "<p>x</p>", "featured_image": ["https://images.example.com/a.jpg", "alt", "caption"]}),
+        )
+        .await;
+    assert_eq!(
+        response.error_fields(),
+        vec!["featured_image"],
+        "{}",
+        response.text
+    );
+    let listed = app.get_as("/api/v1/articles", &app.admin_token).await;
+    assert_eq!(listed.body["meta"]["total"], 0, "{}", listed.text);
+}
+
+// HEAD is GET without the body (RFC 9110), on every path that answers GET.
+
+/// A request with `method`, uncompressed so that `Content-Length` is the body's length.
+async fn uncompressed(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+) -> (u16, actix_web::http::header::HeaderMap, Vec<u8>) {
+    let mut request = app
+        .server
+        .request(method, app.server.url(path))
+        .no_decompress()
+        .insert_header(("Accept-Encoding", "identity"));
+    if let Some(token) = token {
+        request = request.insert_header(("Authorization", format!("Bearer {token}")));
+    }
+    let mut response = request.send().await.expect("the server answers");
+    let body = response.body().limit(1 << 24).await.expect("a body");
+    (
+        response.status().as_u16(),
+        response.headers().clone(),
+        body.to_vec(),
+    )
+}
+
+#[actix_web::test]
+async fn head_answers_as_get_without_the_body() {
+    let app = TestApp::spawn().await;
+    let article = app.published_article().await;
+    let by_slug = format!(
+        "/api/v1/articles/slug/{}",
+        article["slug"].as_str().expect("a slug")
+    );
+    let token = app.admin_token.clone();
+    for (path, token) in [
+        ("/health", None),
+        ("/ready", None),
+        ("/openapi.json", None),
+        ("/docs/", None),
+        ("/api/v1/articles", None),
+        ("/api/v1/articles", Some(token.as_str())),
+        (by_slug.as_str(), None),
+        ("/api/v1/nothing-here", None),
+        // Only POST: a 405 with the same Allow as a GET gets.
+        ("/api/v1/auth/login", None),
+    ] {
+        let (get_status, get_headers, get_body) =
+            uncompressed(&app, Method::GET, path, token).await;
+        let (status, headers, body) = uncompressed(&app, Method::HEAD, path, token).await;
+        assert_eq!(status, get_status, "HEAD {path}");
+        assert!(body.is_empty(), "HEAD {path} has a body");
+        assert_eq!(
+            headers
+                .get("content-length")
+                .and_then(|value| value.to_str().ok()),
+            Some(get_body.len().to_string().as_str()),
+            "HEAD {path}"
+        );
+        for name in ["content-type", "etag", "cache-control", "allow"] {
+            assert_eq!(
+                headers.get(name),
+                get_headers.get(name),
+                "HEAD {path}: {name}"
+            );
+        }
+    }
+    let (status, headers, _) = uncompressed(&app, Method::HEAD, "/api/v1/auth/login", None).await;
+    assert_eq!(status, 405);
+    assert_eq!(
+        headers.get("allow").and_then(|value| value.to_str().ok()),
+        Some("POST")
+    );
+    let (_, headers, _) = uncompressed(&app, Method::HEAD, "/api/v1/articles", None).await;
+    assert!(
+        headers.contains_key("etag"),
+        "an anonymous list has an ETag"
+    );
+}
+
+// Slow bodies: the whole body must arrive within REQUEST_BODY_TIMEOUT.
+
+#[actix_web::test]
+async fn a_body_that_trickles_in_is_a_408_problem_after_the_timeout() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let app = TestApp::spawn_with(&[("REQUEST_BODY_TIMEOUT", "1")]).await;
+    let mut stream = std::net::TcpStream::connect(app.server.addr()).expect("a connection");
+    stream
+        .write_all(
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\n\
+              Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{",
+        )
+        .expect("the head is sent");
+    let started = Instant::now();
+    // A byte every 200 ms: each wait is short, only the whole read is too long.
+    let mut writer = stream.try_clone().expect("a second handle");
+    let trickle = std::thread::spawn(move || {
+        for _ in 0..25 {
+            std::thread::sleep(Duration::from_millis(200));
+            if writer.write_all(b" ").is_err() {
+                break;
+            }
+        }
+    });
+    stream
+        .set_read_timeout(Some(Duration::from_secs(4)))
+        .expect("a read timeout");
+    let mut answer = Vec::new();
+    let mut buffer = [0u8; 4096];
+    // Up to the end of the problem body (the connection may stay open).
+    while !answer.ends_with(b"}") {
+        match stream.read(&mut buffer) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => answer.extend_from_slice(&buffer[..n]),
+        }
+    }
+    let elapsed = started.elapsed();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(
+        answer
+            .to_lowercase()
+            .contains("content-type: application/problem+json"),
+        "{answer}"
+    );
+    assert!(answer.contains("\"status\":408"), "{answer}");
+    assert!(
+        elapsed >= Duration::from_millis(900) && elapsed < Duration::from_millis(3000),
+        "answered after {elapsed:?}"
+    );
+    // The connection is closed rather than kept for the rest of the body.
+    match stream.read(&mut buffer) {
+        Ok(0) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::ConnectionReset => {}
+        other => panic!("the connection is still open: {other:?}"),
+    }
+    drop(stream);
+    trickle.join().expect("the writer ends");
+}

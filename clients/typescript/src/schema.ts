@@ -1550,6 +1550,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Slug taken */
             409: {
                 headers: {
@@ -2380,6 +2398,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Slug taken */
             409: {
                 headers: {
@@ -2908,6 +2944,24 @@ export interface operations {
                      *       "detail": "article not found",
                      *       "status": 404,
                      *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -3624,6 +3678,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is over the size limit */
             413: {
                 headers: {
@@ -3758,6 +3830,24 @@ export interface operations {
                      *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
                      *       "status": 400,
                      *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -4038,6 +4128,24 @@ export interface operations {
                      *       "detail": "the access token is invalid",
                      *       "status": 401,
                      *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -4739,6 +4847,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Slug taken */
             409: {
                 headers: {
@@ -5389,6 +5515,24 @@ export interface operations {
                      *       "detail": "category not found",
                      *       "status": 404,
                      *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -6073,6 +6217,24 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is over the size limit */
             413: {
                 headers: {
@@ -6520,6 +6682,24 @@ export interface operations {
                      *       "detail": "your role does not allow this",
                      *       "status": 403,
                      *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
                      *       "type": "about:blank"
                      *     }
                      */
@@ -7062,6 +7242,24 @@ export interface operations {
                      *       "detail": "user not found",
                      *       "status": 404,
                      *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
                      *       "type": "about:blank"
                      *     }
                      */
