@@ -12,6 +12,7 @@ local threads = {}
 
 function setup(thread)
     table.insert(threads, thread)
+    thread:set("id", #threads)
 end
 
 function init(args)
@@ -23,9 +24,12 @@ function init(args)
     sent, accepted, other = 0, 0, 0
 end
 
+-- Each view from its own reader's address (X-Forwarded-For; the server trusts one proxy),
+-- so that every view counts: a client counts one per article within VIEW_DEDUP_SECONDS.
 function request()
     sent = sent + 1
-    return wrk.format(nil, paths[sent % #paths + 1])
+    local reader = string.format("%d.%d.%d.%d", 10 + id, math.floor(sent / 65536) % 256, math.floor(sent / 256) % 256, sent % 256)
+    return wrk.format(nil, paths[sent % #paths + 1], { ["User-Agent"] = wrk.headers["User-Agent"], ["X-Forwarded-For"] = reader })
 end
 
 function delay()

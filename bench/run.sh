@@ -85,8 +85,10 @@ fi
 PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 BASE="http://127.0.0.1:$PORT"
 # A high comment rate limit: the churn part posts its pending comments from one address.
+# One trusted proxy: the views parts post each view from its own reader's address in
+# X-Forwarded-For, as a client counts one view per article within VIEW_DEDUP_SECONDS.
 start_server() {
-    DATABASE_URL="$DB" BIND_ADDRESS="127.0.0.1:$PORT" RUST_LOG=warn RATE_LIMIT_COMMENTS_PER_MINUTE=100000 \
+    DATABASE_URL="$DB" BIND_ADDRESS="127.0.0.1:$PORT" RUST_LOG=warn RATE_LIMIT_COMMENTS_PER_MINUTE=100000 TRUSTED_PROXIES=1 \
         JWT_SECRET=bench-secret-bench-secret-bench-secret-0123 "$BIN" serve >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 100); do curl -sf "$BASE/ready" >/dev/null && break; sleep 0.1; done

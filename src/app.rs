@@ -23,6 +23,7 @@ use crate::http::rate_limit::KeyedLimiter;
 use crate::http::request_id::{REQUEST_ID, request_id};
 use crate::openapi::ApiDoc;
 use crate::views::buffer::ViewBuffer;
+use crate::views::dedup::ViewDedup;
 use crate::views::routes::{GateEntry, VIEW_GATE_ENTRIES};
 use std::sync::Arc;
 use std::time::Duration;
@@ -36,6 +37,8 @@ pub struct AppState {
     pub views: ViewBuffer,
     /// When each article viewed lately is public from, while the public content holds.
     pub view_gate: moka::sync::Cache<i64, GateEntry>,
+    /// Which clients viewed which articles lately: one view each per window.
+    pub view_dedup: ViewDedup,
     /// Public responses, shared by every worker.
     pub responses: Arc<ResponseCache>,
     pub config: Config,
@@ -50,6 +53,7 @@ impl AppState {
             comment_limiter: KeyedLimiter::per_minute(config.rate_limit_comments_per_minute),
             views: ViewBuffer::default(),
             view_gate: moka::sync::Cache::new(VIEW_GATE_ENTRIES),
+            view_dedup: ViewDedup::new(Duration::from_secs(config.view_dedup_seconds)),
             responses: Arc::new(ResponseCache::new(
                 config.response_cache_mb.saturating_mul(1024 * 1024),
                 Duration::from_secs(config.counters_max_lag_seconds),

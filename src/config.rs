@@ -32,6 +32,8 @@ pub struct Config {
     /// Which hops in front of the server may say who the client is (`X-Forwarded-For`).
     pub trusted_proxies: TrustedProxies,
     pub view_flush_interval_ms: u64,
+    /// A client address counts one view per article within this many seconds; 0: every view.
+    pub view_dedup_seconds: u64,
     /// How many of a search's newest matches are ranked by relevance.
     pub search_ranked_matches: i64,
     /// The response cache's size in MiB; 0 turns it off.
@@ -85,6 +87,7 @@ impl Config {
             rate_limit_comments_per_minute: positive(&lookup, "RATE_LIMIT_COMMENTS_PER_MINUTE", 5)?,
             trusted_proxies: trusted_proxies(&lookup)?,
             view_flush_interval_ms: positive(&lookup, "VIEW_FLUSH_INTERVAL_MS", 1000)?,
+            view_dedup_seconds: parse(&lookup, "VIEW_DEDUP_SECONDS", 60)?,
             search_ranked_matches: positive(&lookup, "SEARCH_RANKED_MATCHES", 200)?,
             response_cache_mb: parse(&lookup, "RESPONSE_CACHE_MB", 64)?,
             counters_max_lag_seconds: positive(&lookup, "COUNTERS_MAX_LAG_SECONDS", 10)?,

@@ -6,7 +6,6 @@ use diesel::ConnectionError;
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::CustomizeConnection;
 use diesel::sqlite::SqliteConnection;
-use std::fs::OpenOptions;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 
@@ -79,9 +78,12 @@ impl DatabaseFile {
         self.identity.is_some() && identity(&self.path) == self.identity
     }
 
-    /// Whether the server may write the file now.
+    /// Whether the server may write the file now: `access(2)`, which also knows read-only
+    /// mounts and the immutable attribute. Never by opening the file: closing any other
+    /// descriptor of it would drop the locks SQLite holds on it in this process (POSIX
+    /// locks are per process), and another process could then corrupt the database.
     pub fn is_writable(&self) -> bool {
-        OpenOptions::new().write(true).open(&self.path).is_ok()
+        rustix::fs::access(&self.path, rustix::fs::Access::WRITE_OK).is_ok()
     }
 }
 

@@ -2,6 +2,7 @@
 //! "Trending" / "Most commented" lists.
 
 pub mod buffer;
+pub mod dedup;
 pub mod model;
 pub mod queries;
 pub mod routes;

@@ -5,9 +5,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDateTime, Utc};
 use std::sync::LazyLock;
 
+use super::dedup::is_plausible_client;
 use super::model::{PopularArticle, PopularBy, PopularQuery, ViewStats, Window};
 use super::queries;
-use crate::app::AppState;
+use crate::app::{AppState, client_address};
 use crate::articles::model::ArticleSummary;
 use crate::articles::queries::{self as articles, PublicFrom};
 use crate::auth::{Action, MaybeCaller};
@@ -36,8 +37,10 @@ static BOTS: LazyLock<isbot::Bots> = LazyLock::new(isbot::Bots::default);
 /// Count a view.
 ///
 /// The front end calls this once per page view. It answers `202` at once: the view is
-/// buffered in memory and written with others at the next flush. Crawlers (by `User-Agent`)
-/// and requests without a `User-Agent` are answered alike but not counted. Only public
+/// buffered in memory and written with others at the next flush. A client address counts
+/// one view per article within `VIEW_DEDUP_SECONDS` (60); crawlers (by `User-Agent`) and
+/// requests whose `User-Agent` is missing or no `Product/version` are answered alike but
+/// not counted. Only public
 /// articles count; others are `404`, or `409` to staff who may open the article (a preview
 /// is not a reader's view).
 #[utoipa::path(
@@ -45,7 +48,7 @@ static BOTS: LazyLock<isbot::Bots> = LazyLock::new(isbot::Bots::default);
     params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2)),
     security((), ("bearer" = [])),
     responses(
-        (status = 202, description = "Accepted; counted unless the client is a crawler"),
+        (status = 202, description = "Accepted; counted unless the client is a crawler or counted for this article within `VIEW_DEDUP_SECONDS`"),
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The article is not public (answered to staff who may open it; anyone else gets `404`)", body = Problem, content_type = "application/problem+json"),
     )
@@ -67,7 +70,10 @@ pub async fn record_view(
         .and_then(|value| value.to_str().ok())
         .map(str::trim)
         .unwrap_or_default();
-    if !user_agent.is_empty() && !BOTS.is_bot(user_agent) {
+    let counts = is_plausible_client(user_agent)
+        && !BOTS.is_bot(user_agent)
+        && state.view_dedup.is_first(&client_address(&req), article_id);
+    if counts {
         state.views.add(article_id, now.date());
     }
     Ok(HttpResponse::Accepted().finish())

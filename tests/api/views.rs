@@ -38,6 +38,16 @@ const NOT_COUNTED: [Option<&str>; 6] = [
 
 /// Views reach the database every tenth of a second.
 const FAST_FLUSH: (&str, &str) = ("VIEW_FLUSH_INTERVAL_MS", "100");
+/// Views from many readers: each view below comes from its own address (`X-Forwarded-For`
+/// behind one trusted proxy), as a client counts once per article and window.
+const READERS: [(&str, &str); 2] = [FAST_FLUSH, ("TRUSTED_PROXIES", "1")];
+
+/// A new reader's address for every view.
+fn next_reader() -> String {
+    static READER: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
+    let n = READER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::net::Ipv4Addr::from(0x0a00_0000 | n).to_string()
+}
 const FLUSH: Duration = Duration::from_millis(100);
 
 fn id_of(value: &Value) -> i64 {
@@ -88,7 +98,9 @@ fn bare_client() -> awc::Client {
 
 /// One view with this `User-Agent` (`None`: no such header at all); the status.
 async fn view_with(client: &awc::Client, url: &str, user_agent: Option<&str>) -> u16 {
-    let mut request = client.post(url);
+    let mut request = client
+        .post(url)
+        .insert_header(("X-Forwarded-For", next_reader()));
     if let Some(user_agent) = user_agent {
         request = request.insert_header(("User-Agent", user_agent));
     }
@@ -218,7 +230,7 @@ fn daily_count_on(stats: &Value, date: NaiveDate) -> Option<i64> {
 
 #[actix_web::test]
 async fn a_view_is_accepted_with_202_and_counted_at_the_next_flush() {
-    let app = TestApp::spawn_with(&[FAST_FLUSH]).await;
+    let app = TestApp::spawn_with(&READERS).await;
     let id = published(&app, "Read me").await;
     let accepted = app
         .send_raw(
@@ -260,7 +272,7 @@ async fn views_wait_in_memory_until_the_flush_interval() {
 
 #[actix_web::test]
 async fn crawlers_and_requests_without_a_user_agent_are_accepted_but_not_counted() {
-    let app = TestApp::spawn_with(&[FAST_FLUSH]).await;
+    let app = TestApp::spawn_with(&READERS).await;
     let id = published(&app, "Crawled").await;
     for user_agent in NOT_COUNTED {
         assert_eq!(view(&app, id, user_agent).await, 202, "{user_agent:?}");
@@ -274,9 +286,83 @@ async fn crawlers_and_requests_without_a_user_agent_are_accepted_but_not_counted
     assert_eq!(article(&app, id).await["view_count"], 1);
 }
 
+/// One view from `address` (behind the one trusted proxy); the status.
+async fn view_from(app: &TestApp, id: i64, address: &str, user_agent: &str) -> u16 {
+    let response = bare_client()
+        .post(app.server.url(&views_of(id)))
+        .insert_header(("X-Forwarded-For", address))
+        .insert_header(("User-Agent", user_agent))
+        .send()
+        .await
+        .expect("the server answers");
+    response.status().as_u16()
+}
+
+#[actix_web::test]
+async fn a_client_counts_one_view_per_article_within_the_window() {
+    let app = TestApp::spawn_with(&READERS).await;
+    let first = published(&app, "Looped").await;
+    let second = published(&app, "Next door").await;
+    // 200 views from one address in a loop: one counts. Another address, another article:
+    // one each.
+    for _ in 0..200 {
+        assert_eq!(
+            view_from(&app, first, "203.0.113.9", BROWSERS[0]).await,
+            202
+        );
+    }
+    assert_eq!(
+        view_from(&app, first, "203.0.113.10", BROWSERS[0]).await,
+        202
+    );
+    assert_eq!(
+        view_from(&app, second, "203.0.113.9", BROWSERS[0]).await,
+        202
+    );
+    settle(&app, &[(first, 2), (second, 1)]).await;
+    assert_eq!(total(&app, first).await, 2);
+    assert_eq!(total(&app, second).await, 1);
+}
+
+#[actix_web::test]
+async fn with_no_window_every_view_of_a_client_counts() {
+    let app = TestApp::spawn_with(&[
+        FAST_FLUSH,
+        ("TRUSTED_PROXIES", "1"),
+        ("VIEW_DEDUP_SECONDS", "0"),
+    ])
+    .await;
+    let id = published(&app, "Counted").await;
+    for _ in 0..5 {
+        assert_eq!(view_from(&app, id, "203.0.113.9", BROWSERS[1]).await, 202);
+    }
+    settle(&app, &[(id, 5)]).await;
+    assert_eq!(total(&app, id).await, 5);
+}
+
+#[actix_web::test]
+async fn a_user_agent_that_is_no_browser_or_app_is_not_counted() {
+    let app = TestApp::spawn_with(&READERS).await;
+    let id = published(&app, "Scripted").await;
+    for (n, user_agent) in ["x", "-", "1234567890123", "Mozilla", "python"]
+        .iter()
+        .enumerate()
+    {
+        let address = format!("198.51.100.{}", n + 1);
+        assert_eq!(
+            view_from(&app, id, &address, user_agent).await,
+            202,
+            "{user_agent}"
+        );
+    }
+    assert_eq!(view_from(&app, id, "198.51.100.99", BROWSERS[2]).await, 202);
+    settle(&app, &[(id, 1)]).await;
+    assert_eq!(total(&app, id).await, 1);
+}
+
 #[actix_web::test]
 async fn thousands_of_concurrent_views_are_all_counted_and_agree_everywhere() {
-    let app = TestApp::spawn_with(&[FAST_FLUSH]).await;
+    let app = TestApp::spawn_with(&READERS).await;
     let most = published(&app, "Most read").await;
     let middle = published(&app, "Often read").await;
     let least = published(&app, "Seldom read").await;
@@ -318,7 +404,7 @@ async fn thousands_of_concurrent_views_are_all_counted_and_agree_everywhere() {
 
 #[actix_web::test]
 async fn a_scheduled_article_takes_views_once_its_time_has_come() {
-    let app = TestApp::spawn_with(&[FAST_FLUSH]).await;
+    let app = TestApp::spawn_with(&READERS).await;
     let at = (Utc::now() + TimeDelta::seconds(2)).to_rfc3339_opts(SecondsFormat::Secs, true);
     let scheduled = app
         .article(
@@ -343,7 +429,7 @@ async fn a_scheduled_article_takes_views_once_its_time_has_come() {
 
 #[actix_web::test]
 async fn an_unpublished_article_stops_and_a_published_one_starts_counting_at_once() {
-    let app = TestApp::spawn_with(&[FAST_FLUSH]).await;
+    let app = TestApp::spawn_with(&READERS).await;
     let leaving = published(&app, "Leaving").await;
     let coming = id_of(
         &app.article(&app.admin_token, story("Coming", json!({})))
@@ -369,7 +455,7 @@ async fn an_unpublished_article_stops_and_a_published_one_starts_counting_at_onc
 
 #[actix_web::test]
 async fn daily_buckets_cover_30_days_oldest_first_ending_today() {
-    let app = TestApp::spawn_with(&[FAST_FLUSH]).await;
+    let app = TestApp::spawn_with(&READERS).await;
     let id = published(&app, "Read today").await;
     assert_eq!(view(&app, id, Some(BROWSERS[0])).await, 202);
     assert_eq!(view(&app, id, Some(BROWSERS[1])).await, 202);
@@ -408,7 +494,7 @@ async fn daily_buckets_cover_30_days_oldest_first_ending_today() {
 
 #[actix_web::test]
 async fn views_of_missing_draft_archived_and_scheduled_articles_are_404_or_409_to_staff() {
-    let app = TestApp::spawn_with(&[FAST_FLUSH]).await;
+    let app = TestApp::spawn_with(&READERS).await;
     let (_, author) = app.user("author").await;
     let mut hidden = vec![999_999];
     for extra in [
@@ -472,7 +558,7 @@ async fn a_drafts_view_stats_are_404_for_the_public_but_shown_to_its_author() {
 
 #[actix_web::test]
 async fn popular_defaults_to_the_ten_most_viewed_of_the_week() {
-    let app = TestApp::spawn_with(&[FAST_FLUSH]).await;
+    let app = TestApp::spawn_with(&READERS).await;
     let mut plan = Vec::new();
     for n in 1..=12 {
         plan.push((published(&app, &format!("Story {n}")).await, n));
@@ -502,7 +588,7 @@ async fn popular_defaults_to_the_ten_most_viewed_of_the_week() {
 #[actix_web::test]
 async fn each_window_counts_what_the_view_stats_show() {
     // The demo content carries a history of views over past days.
-    let app = TestApp::spawn_seeded(&[FAST_FLUSH], 8).await;
+    let app = TestApp::spawn_seeded(&READERS, 8).await;
     let first = id_of(&popular(&app, "?window=all&limit=1").await[0]);
     let before = total(&app, first).await;
     assert_eq!(view(&app, first, Some(BROWSERS[0])).await, 202);
@@ -532,7 +618,7 @@ async fn each_window_counts_what_the_view_stats_show() {
 
 #[actix_web::test]
 async fn an_unpublished_article_leaves_the_popular_lists() {
-    let app = TestApp::spawn_with(&[FAST_FLUSH]).await;
+    let app = TestApp::spawn_with(&READERS).await;
     let stays = published(&app, "Stays").await;
     let leaves = published(&app, "Leaves").await;
     let plan = [(leaves, 3), (stays, 2)];
@@ -645,6 +731,7 @@ fn buffered_views_survive_a_stop_by(signal: &str) {
         ("JWT_SECRET", JWT_SECRET),
         // Nothing is written while the test runs: only the stop can write the views.
         ("VIEW_FLUSH_INTERVAL_MS", "60000"),
+        ("TRUSTED_PROXIES", "1"),
     ];
     let seeded = work.run(&["seed", "--demo", "--articles", "5"], &settings[..1], "");
     assert!(seeded.status.success(), "stderr: {}", seeded.stderr);
@@ -655,8 +742,15 @@ fn buffered_views_survive_a_stop_by(signal: &str) {
         for _ in 0..4 {
             scope.spawn(|| {
                 for _ in 0..VIEWS / 4 {
-                    let (status, body) =
-                        server.request_with("POST", &path, &[("User-Agent", BROWSERS[0])], None);
+                    let (status, body) = server.request_with(
+                        "POST",
+                        &path,
+                        &[
+                            ("User-Agent", BROWSERS[0]),
+                            ("X-Forwarded-For", &next_reader()),
+                        ],
+                        None,
+                    );
                     assert_eq!(status, 202, "{body}");
                 }
             });

@@ -215,8 +215,10 @@ export interface paths {
         /**
          * Count a view.
          * @description The front end calls this once per page view. It answers `202` at once: the view is
-         *     buffered in memory and written with others at the next flush. Crawlers (by `User-Agent`)
-         *     and requests without a `User-Agent` are answered alike but not counted. Only public
+         *     buffered in memory and written with others at the next flush. A client address counts
+         *     one view per article within `VIEW_DEDUP_SECONDS` (60); crawlers (by `User-Agent`) and
+         *     requests whose `User-Agent` is missing or no `Product/version` are answered alike but
+         *     not counted. Only public
          *     articles count; others are `404`, or `409` to staff who may open the article (a preview
          *     is not a reader's view).
          */
@@ -3454,7 +3456,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Accepted; counted unless the client is a crawler */
+            /** @description Accepted; counted unless the client is a crawler or counted for this article within `VIEW_DEDUP_SECONDS` */
             202: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
