@@ -787,3 +787,45 @@ fn buffered_views_are_written_when_sigterm_stops_the_server() {
 fn buffered_views_are_written_when_sigint_stops_the_server() {
     buffered_views_survive_a_stop_by("INT");
 }
+
+/// The count in the database file itself, read by another connection than the server's.
+fn stored_view_count(database: &str, id: i64) -> i64 {
+    use diesel::prelude::*;
+    let mut conn = diesel::SqliteConnection::establish(database).expect("the database opens");
+    newsroom::db::schema::articles::table
+        .find(id)
+        .select(newsroom::db::schema::articles::view_count)
+        .first(&mut conn)
+        .expect("the article")
+}
+
+/// A periodic flush while the server runs reaches the file itself, for every other reader
+/// (backups, reports), not only the server's own answers.
+#[test]
+fn views_flushed_while_serving_are_in_the_file_for_other_readers() {
+    let work = Workdir::new();
+    let database = work.database_url();
+    let settings = [
+        ("DATABASE_URL", database.as_str()),
+        ("JWT_SECRET", JWT_SECRET),
+        ("VIEW_FLUSH_INTERVAL_MS", "100"),
+    ];
+    let seeded = work.run(&["seed", "--demo", "--articles", "3"], &settings[..1], "");
+    assert!(seeded.status.success(), "stderr: {}", seeded.stderr);
+    let server = work.serve(&settings);
+    let (id, _) = newest_article(&server);
+    // Readers open the file while the server runs, as backups and reports do.
+    let before = stored_view_count(&database, id);
+    let (status, _) = server.request_with(
+        "POST",
+        &format!("{ARTICLES}/{id}/views"),
+        &[("User-Agent", BROWSERS[0])],
+        None,
+    );
+    assert_eq!(status, 202);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while stored_view_count(&database, id) == before && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(stored_view_count(&database, id), before + 1);
+}
