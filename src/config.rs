@@ -28,6 +28,8 @@ pub struct Config {
     pub db_pool_size: u32,
     pub comment_max_depth: u32,
     pub comments_auto_approve: bool,
+    /// A form sent sooner than this many seconds after it was shown is refused; 0: no check.
+    pub comment_min_seconds: u64,
     pub rate_limit_comments_per_minute: u32,
     /// Which hops in front of the server may say who the client is (`X-Forwarded-For`).
     pub trusted_proxies: TrustedProxies,
@@ -84,6 +86,7 @@ impl Config {
             db_pool_size: positive(&lookup, "DB_POOL_SIZE", 8)?,
             comment_max_depth: positive(&lookup, "COMMENT_MAX_DEPTH", 5)?,
             comments_auto_approve: flag(&lookup, "COMMENTS_AUTO_APPROVE")?,
+            comment_min_seconds: parse(&lookup, "COMMENT_MIN_SECONDS", 3)?,
             rate_limit_comments_per_minute: positive(&lookup, "RATE_LIMIT_COMMENTS_PER_MINUTE", 5)?,
             trusted_proxies: trusted_proxies(&lookup)?,
             view_flush_interval_ms: positive(&lookup, "VIEW_FLUSH_INTERVAL_MS", 1000)?,
@@ -279,6 +282,7 @@ mod tests {
         assert_eq!(config.max_body_bytes, 1024 * 1024);
         assert_eq!(config.request_body_timeout_seconds, 10);
         assert_eq!(config.cors_allowed_origins, vec!["*"]);
+        assert_eq!(config.comment_min_seconds, 3);
         assert!(config.require_jwt_secret().is_err());
         Ok(())
     }
@@ -289,6 +293,7 @@ mod tests {
         assert!(config(&[("ACCESS_TOKEN_TTL_SECONDS", "soon")]).is_err());
         assert!(config(&[("RATE_LIMIT_LOGINS_PER_MINUTE", "0")]).is_err());
         assert!(config(&[("COMMENTS_AUTO_APPROVE", "maybe")]).is_err());
+        assert!(config(&[("COMMENT_MIN_SECONDS", "-1")]).is_err());
     }
 
     /// The message of the error that `pairs` cause.

@@ -9,12 +9,13 @@ use utoipa::ToSchema;
 use super::content;
 use crate::db::schema::comments;
 use crate::domain::{self, Checks, Email};
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::http::Timestamp;
 use crate::http::patch::present;
 
 crate::text_enum! {
-    /// Where a comment is in moderation. Only `approved` comments are public and counted.
+    /// Where a comment is in moderation. Only `approved` comments are public and counted,
+    /// and a reply only when every comment above it in its thread is approved too.
     pub enum CommentStatus {
         Pending => "pending",
         Approved => "approved",
@@ -70,7 +71,8 @@ pub struct Comment {
     )]
     pub content_html: String,
     pub created_at: Timestamp,
-    /// Approved replies to this comment.
+    /// Replies to this comment that the public sees: approved, in a thread whose comments
+    /// above them are all approved (so `0` while this comment is not public itself).
     pub reply_count: i64,
 }
 
@@ -164,10 +166,23 @@ pub struct NewCommentBody {
         example = "https://jane.example.com"
     )]
     pub author_url: Option<String>,
-    /// The comment this one replies to, on the same article.
+    /// The comment this one replies to: an approved comment of the same article (one that
+    /// does not exist, or that the public cannot see, is a `422`).
     #[serde(default)]
     #[schema(minimum = 1)]
     pub parent_id: Option<i64>,
+    /// Leave empty: a hidden form field (a honeypot). Forms hide it from people (CSS, and
+    /// `autocomplete="off"` so browsers do not fill it); bots that fill every field fill it.
+    /// When it is not empty the comment is answered as usual but stored as `spam`.
+    #[serde(default)]
+    #[schema(example = "")]
+    pub website_url: Option<String>,
+    /// When the form was shown (RFC 3339), stamped by the front end from the server's clock
+    /// when it renders the form. When present, a comment sent less than
+    /// `COMMENT_MIN_SECONDS` (3 by default) after it, or a time in the future, is a `422`
+    /// naming this field. Leave it out for clients that are not forms.
+    #[serde(default)]
+    pub form_rendered_at: Option<Timestamp>,
 }
 
 /// A validated new comment.
@@ -178,12 +193,18 @@ pub struct NewComment {
     pub content: String,
     pub author_url: Option<String>,
     pub parent_id: Option<i64>,
+    /// The honeypot was filled: a bot, whose comment is kept as spam.
+    pub honeypot_filled: bool,
 }
 
-impl TryFrom<NewCommentBody> for NewComment {
-    type Error = ApiError;
-
-    fn try_from(body: NewCommentBody) -> Result<Self, ApiError> {
+impl NewComment {
+    /// Checks the form as sent at `now`; a form sent less than `min_seconds` after it was
+    /// shown (0: no minimum) is refused.
+    pub fn parse(
+        body: NewCommentBody,
+        now: NaiveDateTime,
+        min_seconds: u64,
+    ) -> Result<Self, ApiError> {
         let mut checks = Checks::default();
         let name = checks.take(domain::text(
             "author_name",
@@ -197,6 +218,9 @@ impl TryFrom<NewCommentBody> for NewComment {
                 .map(|u| domain::url("author_url", &u))
                 .transpose(),
         );
+        if let Some(shown) = body.form_rendered_at {
+            checks.take(sent_late_enough(shown.0, now, min_seconds));
+        }
         checks.finish(|| {
             Some(Self {
                 author_name: name?,
@@ -204,9 +228,46 @@ impl TryFrom<NewCommentBody> for NewComment {
                 content: content?,
                 author_url: url?,
                 parent_id: body.parent_id,
+                honeypot_filled: body
+                    .website_url
+                    .is_some_and(|value| !value.trim().is_empty()),
             })
         })
     }
+}
+
+/// People take a few seconds to write a comment; bots that post a form back as soon as they
+/// fetch it do not. Refused rather than kept as spam (unlike the honeypot): a person can
+/// trip it too (a pasted text, a front end whose clock is off), and should be told to send
+/// again. A time in the future cannot be measured from and is refused the same way; an old
+/// one is a page left open, which is fine.
+fn sent_late_enough(
+    shown: NaiveDateTime,
+    now: NaiveDateTime,
+    min_seconds: u64,
+) -> Result<(), FieldError> {
+    const FIELD: &str = "form_rendered_at";
+    if min_seconds == 0 {
+        return Ok(());
+    }
+    if shown > now {
+        return Err(FieldError::new(
+            FIELD,
+            "is later than the server's clock: it must be when the form was shown, \
+             stamped with the server's time",
+        ));
+    }
+    let elapsed = u64::try_from((now - shown).num_seconds()).unwrap_or(0);
+    if elapsed < min_seconds {
+        return Err(FieldError::new(
+            FIELD,
+            format!(
+                "the form was sent less than {min_seconds} seconds after it was shown; \
+                 wait a moment and send it again"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// The body of `PATCH /comments/{id}`: moderation.

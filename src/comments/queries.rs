@@ -1,8 +1,15 @@
 //! Comment queries. `comment_count` on the article is recounted in the same transaction as
-//! every change that can move it, so it always equals the approved comments.
+//! every change that can move it, so it always equals the comments the public sees.
+//!
+//! What the public sees of a thread: approved comments whose every ancestor is approved too.
+//! A reply approved while its parent is held, marked spam or trashed stays out of lists and
+//! counts until the parent is approved, and comes back by itself when it is: visibility is
+//! worked out when reading, so no moderation step has to walk the thread.
 
 use diesel::dsl;
+use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
+use diesel::sql_types::Bool;
 use diesel::sqlite::Sqlite;
 
 use super::model::{CommentPatch, CommentRecord, CommentRow, CommentStatus};
@@ -33,6 +40,8 @@ impl SortField for CommentSort {
 pub struct CommentFilter {
     pub article_id: Option<i64>,
     pub status: Option<CommentStatus>,
+    /// Only what the public sees: approved comments under approved ancestors.
+    pub public: bool,
 }
 
 diesel::alias!(comments as replies: Replies);
@@ -47,7 +56,42 @@ fn filtered(filter: CommentFilter) -> Boxed {
     if let Some(status) = filter.status {
         query = query.filter(comments::status.eq(status));
     }
+    if filter.public {
+        query = query
+            .filter(comments::status.eq(CommentStatus::Approved))
+            .filter(ancestors_approved(COMMENTS));
+    }
     query
+}
+
+/// How the `comments` table is named in the outer query, for [`ancestors_approved`].
+const COMMENTS: &str = "comments";
+/// The same for the `replies` alias of reply counts.
+const REPLIES: &str = "replies";
+
+/// True when every ancestor of the `comments` row is approved: with an approved status,
+/// a comment the public sees (for other modules' queries of the table, unaliased).
+pub fn in_public_thread() -> SqlLiteral<Bool> {
+    ancestors_approved(COMMENTS)
+}
+
+/// True when every ancestor of the comment row `table` (the outer query's name for it) is
+/// approved; true for a top-level comment. Diesel has no common table expressions, hence
+/// SQL. The walk follows `parent_id` up by primary key, so it costs the thread's depth
+/// (at most `COMMENT_MAX_DEPTH` when the comment was posted) per comment; `UNION` rather
+/// than `UNION ALL` ends it even on a cycle, which the API never makes.
+fn ancestors_approved(table: &str) -> SqlLiteral<Bool> {
+    dsl::sql::<Bool>(&format!(
+        "NOT EXISTS (\
+            WITH RECURSIVE ancestor(id) AS (\
+                SELECT {table}.parent_id \
+                UNION SELECT up.parent_id FROM comments AS up \
+                    JOIN ancestor ON up.id = ancestor.id\
+            ) \
+            SELECT 1 FROM ancestor JOIN comments AS above ON above.id = ancestor.id \
+            WHERE above.status <> 'approved'\
+        )"
+    ))
 }
 
 /// A page of comments with their reply counts, and the total.
@@ -70,10 +114,11 @@ pub fn list(
     Ok((rows, total))
 }
 
-/// Every column, and the number of approved replies.
+/// Every column, and the number of replies the public sees.
 #[dsl::auto_type(no_type_alias)]
 fn with_reply_count() -> _ {
     let approved: CommentStatus = CommentStatus::Approved;
+    let public_thread: SqlLiteral<Bool> = ancestors_approved(REPLIES);
     let reply_count = replies
         .filter(
             replies
@@ -81,6 +126,7 @@ fn with_reply_count() -> _ {
                 .eq(comments::id.nullable()),
         )
         .filter(replies.field(comments::status).eq(approved))
+        .filter(public_thread)
         .select(dsl::count_star())
         .single_value()
         .assume_not_null();
@@ -110,30 +156,51 @@ pub fn find(conn: &mut Conn, id: i64) -> Result<CommentRow, ApiError> {
         .ok_or_else(|| ApiError::not_found("comment"))
 }
 
-/// The parent a reply names must be a live comment of the same article, and the reply must
-/// not nest deeper than `max_depth` (a top-level comment is at depth 1).
+/// Who posts a new comment, for what its parent may be.
+#[derive(Debug, Clone, Copy)]
+pub struct Posting {
+    /// Replies nest at most this deep (a top-level comment is at depth 1).
+    pub max_depth: u32,
+    /// A moderator, who sees held comments and may reply to them (the reply stays out of
+    /// sight until the parent is approved).
+    pub moderator: bool,
+}
+
+/// The parent a reply names must be a comment of the same article that the poster can see,
+/// and the reply must not nest deeper than `max_depth`. For anyone but a moderator a parent
+/// the public cannot see (held, spam, trash, or under such a comment) is answered exactly
+/// as one that does not exist, so that the answer does not tell what became of it.
 fn check_parent(
     conn: &mut Conn,
     article_id: i64,
     parent_id: i64,
-    max_depth: u32,
+    posting: Posting,
 ) -> Result<(), ApiError> {
-    let parent: Option<(i64, CommentStatus)> = comments::table
+    let parent = comments::table
         .find(parent_id)
-        .select((comments::article_id, comments::status))
-        .first(conn)
-        .optional()?;
-    match parent {
-        Some((article, status))
-            if article == article_id
-                && matches!(status, CommentStatus::Approved | CommentStatus::Pending) => {}
-        _ => {
-            return Err(ApiError::invalid(
-                "parent_id",
-                "must be a comment on the same article",
-            ));
-        }
+        .filter(comments::article_id.eq(article_id));
+    let usable = if posting.moderator {
+        parent
+            .filter(comments::status.eq_any([CommentStatus::Approved, CommentStatus::Pending]))
+            .count()
+            .get_result::<i64>(conn)?
+    } else {
+        parent
+            .filter(comments::status.eq(CommentStatus::Approved))
+            .filter(ancestors_approved(COMMENTS))
+            .count()
+            .get_result::<i64>(conn)?
+    };
+    if usable == 0 {
+        return Err(ApiError::invalid(
+            "parent_id",
+            match posting.moderator {
+                true => "must be a pending or approved comment on the same article",
+                false => "must be a comment on the same article",
+            },
+        ));
     }
+    let max_depth = posting.max_depth;
     let mut depth = 1;
     let mut ancestor = Some(parent_id);
     while let Some(id) = ancestor {
@@ -154,9 +221,31 @@ fn check_parent(
     Ok(())
 }
 
-pub fn insert(conn: &mut Conn, record: CommentRecord, max_depth: u32) -> Result<i64, ApiError> {
+/// Whether the same person already said the same thing at the same place, as WordPress
+/// checks before it takes a comment: same article, same parent, same email (stored in
+/// lower case) and the same text (as stored: trimmed). A trashed comment does not count,
+/// so that one thrown away can be posted again; a held or spam one does, so that a
+/// double-click or a bot's retry is not taken twice.
+fn is_duplicate(conn: &mut Conn, record: &CommentRecord) -> QueryResult<bool> {
+    let query = comments::table
+        .filter(comments::article_id.eq(record.article_id))
+        .filter(comments::parent_id.is(record.parent_id))
+        .filter(comments::author_email.eq(&record.author_email))
+        .filter(comments::content.eq(&record.content))
+        .filter(comments::status.ne(CommentStatus::Trash));
+    diesel::select(dsl::exists(query)).get_result(conn)
+}
+
+pub fn insert(conn: &mut Conn, record: CommentRecord, posting: Posting) -> Result<i64, ApiError> {
     if let Some(parent_id) = record.parent_id {
-        check_parent(conn, record.article_id, parent_id, max_depth)?;
+        check_parent(conn, record.article_id, parent_id, posting)?;
+    }
+    if is_duplicate(conn, &record)? {
+        return Err(ApiError::Conflict(
+            "a comment with the same text from the same email is already there: \
+             you have already said that"
+                .to_owned(),
+        ));
     }
     let article_id = record.article_id;
     let id = diesel::insert_into(comments::table)
@@ -213,11 +302,12 @@ fn article_of(conn: &mut Conn, id: i64) -> Result<i64, ApiError> {
         .ok_or_else(|| ApiError::not_found("comment"))
 }
 
-/// Sets the article's `comment_count` to its number of approved comments.
+/// Sets the article's `comment_count` to its number of comments the public sees.
 pub fn recount(conn: &mut Conn, article_id: i64) -> QueryResult<usize> {
     let approved = comments::table
         .filter(comments::article_id.eq(article_id))
         .filter(comments::status.eq(CommentStatus::Approved))
+        .filter(ancestors_approved(COMMENTS))
         .select(dsl::count_star())
         .single_value()
         .assume_not_null();
@@ -231,6 +321,7 @@ pub fn recount_all(conn: &mut Conn) -> QueryResult<usize> {
     let approved = comments::table
         .filter(comments::article_id.eq(articles::id))
         .filter(comments::status.eq(CommentStatus::Approved))
+        .filter(ancestors_approved(COMMENTS))
         .select(dsl::count_star())
         .single_value()
         .assume_not_null();

@@ -67,7 +67,8 @@ pub async fn list_article_comments(
             }
             let filter = CommentFilter {
                 article_id: Some(article_id),
-                status: Some(CommentStatus::Approved),
+                public: true,
+                ..CommentFilter::default()
             };
             queries::list(conn, filter, params)
         })
@@ -79,10 +80,16 @@ pub async fn list_article_comments(
 /// Leave a reply.
 ///
 /// The "Leave a Reply" form. `author_name`, `author_email` (required, never published) and
-/// `content` (plain text); `parent_id` to reply to an approved comment of the same article.
-/// A comment waits for moderation (`status: pending`) unless it is posted with a staff token
-/// or comments are auto-approved. Limited per client address
-/// (`RATE_LIMIT_COMMENTS_PER_MINUTE`): more get `429` with `Retry-After`.
+/// `content` (plain text); `parent_id` to reply to an approved comment of the same article
+/// (one the public cannot see is answered as one that does not exist; editors and admins
+/// may also answer pending comments). A comment waits for moderation (`status: pending`)
+/// unless it is posted with a token or comments are auto-approved. The same text from the
+/// same email at the same place (article and parent) as a comment that is not in the trash
+/// is a `409`. Forms add two fields against bots: `website_url`, a hidden honeypot (when it
+/// is filled the comment is answered as usual but kept as `spam`), and `form_rendered_at`,
+/// when the form was shown (sent less than `COMMENT_MIN_SECONDS` after it, or from the
+/// future: `422`). Limited per client address (`RATE_LIMIT_COMMENTS_PER_MINUTE`): more get
+/// `429` with `Retry-After`.
 ///
 /// Example body: `{"author_name":"Jane Reader","author_email":"jane@example.com","content":"Dialogue is good here."}`
 #[utoipa::path(
@@ -94,7 +101,8 @@ pub async fn list_article_comments(
         (status = 201, description = "Received", body = PostedComment),
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Comments are closed on this article", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The article is not published (answered to staff who may see it; anyone else gets `404`)", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A duplicate: the same email already said the same thing on this article, in reply to the same comment. Or the article is not published (answered to staff who may see it; anyone else gets `404`)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields, listed in `errors`: among them a `parent_id` naming no comment the caller may answer, and a `form_rendered_at` less than `COMMENT_MIN_SECONDS` ago or in the future", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many comments from this address", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -107,19 +115,29 @@ pub async fn post_comment(
 ) -> Result<HttpResponse, ApiError> {
     let address = client_address(&req);
     state.comment_limiter.check(address.clone())?;
-    let new = NewComment::try_from(body.0)?;
+    let new = NewComment::parse(body.0, now(), state.config.comment_min_seconds)?;
     let article_id = id.into_inner();
-    let status = if state.config.comments_auto_approve || caller.0.is_some() {
+    let answered_status = if state.config.comments_auto_approve || caller.0.is_some() {
         CommentStatus::Approved
     } else {
         CommentStatus::Pending
+    };
+    // A bot that filled the honeypot is answered as anyone else, so that it learns nothing
+    // to adapt to; its comment goes to the spam queue, where a moderator can still rescue a
+    // person's comment.
+    let status = match new.honeypot_filled {
+        true => CommentStatus::Spam,
+        false => answered_status,
+    };
+    let posting = queries::Posting {
+        max_depth: state.config.comment_max_depth,
+        moderator: caller.can(Action::ModerateComments),
     };
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
         .and_then(|value| value.to_str().ok())
         .map(|value| value.chars().take(500).collect());
-    let max_depth = state.config.comment_max_depth;
     let row = state
         .db
         .write(move |conn| {
@@ -153,12 +171,12 @@ pub async fn post_comment(
                 created_at: now,
                 updated_at: now,
             };
-            let id = queries::insert(conn, record, max_depth)?;
+            let id = queries::insert(conn, record, posting)?;
             queries::find(conn, id)
         })
         .await?;
     let posted = PostedComment {
-        status: row.status,
+        status: answered_status,
         comment: row.into(),
     };
     Ok(created(
@@ -202,6 +220,7 @@ pub async fn list_comments(
     let filter = CommentFilter {
         article_id: query.article_id,
         status: query.status,
+        public: false,
     };
     let (rows, total) = state
         .db

@@ -112,6 +112,7 @@ pub fn popular(
         (PopularBy::Comments, Some(since)) => comments::table
             .inner_join(articles::table)
             .filter(comments::status.eq(CommentStatus::Approved))
+            .filter(crate::comments::queries::in_public_thread())
             .filter(comments::created_at.ge(since.and_time(chrono::NaiveTime::MIN)))
             .filter(is_public(now))
             .group_by(comments::article_id)

@@ -2,6 +2,7 @@
 
 use actix_web::http::Method;
 use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use crate::common::{Response, TestApp};
 
@@ -60,6 +61,20 @@ async fn moderate(app: &TestApp, id: i64, status: &str) {
         .await;
     assert_eq!(response.status, 200, "{}", response.text);
     assert_eq!(response.body["status"], status);
+}
+
+/// A moderator's reply, approved at once, to a comment they may see (held ones too).
+async fn staff_reply(app: &TestApp, article_id: i64, content: &str, parent_id: i64) -> i64 {
+    let response = app
+        .post_as(
+            &comments_of(article_id),
+            &app.admin_token,
+            reply(content, parent_id),
+        )
+        .await;
+    assert_eq!(response.status, 201, "{}", response.text);
+    assert_eq!(response.body["status"], "approved");
+    id_of(&response.body)
 }
 
 /// Posts a comment and approves it.
@@ -122,9 +137,13 @@ async fn comment_count(app: &TestApp, article_id: i64) -> Value {
     article.body["comment_count"].clone()
 }
 
-/// Posts the form as JSON from a client that says it forwards for `forwarded_for`.
+/// Posts the form as JSON from a client that says it forwards for `forwarded_for`; each
+/// with new words, which would otherwise be a duplicate.
 async fn post_forwarded(app: &TestApp, article_id: i64, forwarded_for: &str) -> Response {
-    let body = serde_json::to_vec(&form("From behind a proxy")).expect("JSON");
+    static SENT: AtomicU32 = AtomicU32::new(0);
+    let n = SENT.fetch_add(1, Ordering::Relaxed);
+    let words = form(&format!("From behind a proxy, {n}."));
+    let body = serde_json::to_vec(&words).expect("JSON");
     app.send_raw(
         Method::POST,
         &comments_of(article_id),
@@ -390,6 +409,7 @@ async fn a_parent_on_another_article_or_unknown_is_422() {
     assert_eq!(response.error_fields(), vec!["parent_id"]);
     let response = app.comment(second, reply("No such parent.", 999_999)).await;
     assert_eq!(response.error_fields(), vec!["parent_id"]);
+    moderate(&app, elsewhere, "approved").await;
     let same = app.comment(first, reply("Right thread.", elsewhere)).await;
     assert_eq!(same.status, 201, "{}", same.text);
     assert_eq!(same.body["parent_id"], elsewhere);
@@ -397,7 +417,11 @@ async fn a_parent_on_another_article_or_unknown_is_422() {
 
 #[actix_web::test]
 async fn replies_nest_no_deeper_than_comment_max_depth() {
-    let app = TestApp::spawn_with(&[("COMMENT_MAX_DEPTH", "2")]).await;
+    let app = TestApp::spawn_with(&[
+        ("COMMENT_MAX_DEPTH", "2"),
+        ("COMMENTS_AUTO_APPROVE", "true"),
+    ])
+    .await;
     let article = id_of(&app.published_article().await);
     let top = posted(&app, article, form("Depth one.")).await;
     let second = posted(&app, article, reply("Depth two.", top)).await;
@@ -409,7 +433,7 @@ async fn replies_nest_no_deeper_than_comment_max_depth() {
 
 #[actix_web::test]
 async fn replies_nest_five_deep_by_default() {
-    let app = roomy().await;
+    let app = TestApp::spawn_with(&[ROOMY, ("COMMENTS_AUTO_APPROVE", "true")]).await;
     let article = id_of(&app.published_article().await);
     let mut parent = posted(&app, article, form("Depth 1.")).await;
     for depth in 2..=5 {
@@ -417,6 +441,321 @@ async fn replies_nest_five_deep_by_default() {
     }
     let sixth = app.comment(article, reply("Depth 6.", parent)).await;
     assert_eq!(sixth.error_fields(), vec!["parent_id"]);
+}
+
+/// The instant `seconds` from now (negative: ago), as a form would send it.
+fn seconds_from_now(seconds: i64) -> Value {
+    let at = chrono::Utc::now() + chrono::Duration::seconds(seconds);
+    json!(at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+#[actix_web::test]
+async fn the_same_comment_twice_from_the_same_email_is_409_until_the_first_is_trashed() {
+    let app = roomy().await;
+    let article = id_of(&app.published_article().await);
+    let other_article = id_of(&app.published_article().await);
+    let first = posted(&app, article, form("Same words.")).await;
+    // The same email in other letter case, the same text with the blanks the server trims.
+    let again = with(
+        form("  Same words.\n "),
+        "author_email",
+        json!("JANE@Example.com"),
+    );
+    let duplicate = app.comment(article, again.clone()).await;
+    let problem = duplicate.assert_problem(409);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.contains("already said that")),
+        "{}",
+        duplicate.text
+    );
+    let stored = app.get_as(COMMENTS, &app.admin_token).await;
+    assert_eq!(stored.body["meta"]["total"], 1, "{}", stored.text);
+    // Elsewhere, from someone else, or with other words, it is a new comment.
+    posted(&app, other_article, form("Same words.")).await;
+    posted(
+        &app,
+        article,
+        with(
+            form("Same words."),
+            "author_email",
+            json!("joe@example.com"),
+        ),
+    )
+    .await;
+    posted(&app, article, form("Same words, more of them.")).await;
+    // A staff token does not make a duplicate welcome either.
+    app.post_as(&comments_of(article), &app.admin_token, form("Same words."))
+        .await
+        .assert_problem(409);
+    // Held or spam, the first one still counts; trashed, it no longer does.
+    moderate(&app, first, "spam").await;
+    app.comment(article, again.clone())
+        .await
+        .assert_problem(409);
+    moderate(&app, first, "trash").await;
+    let after_trash = app.comment(article, again).await;
+    assert_eq!(after_trash.status, 201, "{}", after_trash.text);
+}
+
+#[actix_web::test]
+async fn the_same_words_in_reply_to_another_comment_are_not_a_duplicate() {
+    let app = roomy().await;
+    let article = id_of(&app.published_article().await);
+    let one = approved(
+        &app,
+        article,
+        with(form("One."), "author_email", json!("a@example.com")),
+    )
+    .await;
+    let two = approved(
+        &app,
+        article,
+        with(form("Two."), "author_email", json!("b@example.com")),
+    )
+    .await;
+    posted(&app, article, reply("Agreed.", one)).await;
+    posted(&app, article, reply("Agreed.", two)).await;
+    posted(&app, article, form("Agreed.")).await;
+    app.comment(article, reply("Agreed.", two))
+        .await
+        .assert_problem(409);
+}
+
+#[actix_web::test]
+async fn a_filled_honeypot_is_answered_as_usual_but_kept_as_spam() {
+    let app = roomy().await;
+    let article = id_of(&app.published_article().await);
+    let bot = app
+        .comment(
+            article,
+            with(
+                form("Buy now."),
+                "website_url",
+                json!("https://spam.example"),
+            ),
+        )
+        .await;
+    assert_eq!(bot.status, 201, "{}", bot.text);
+    assert_eq!(bot.body["status"], "pending");
+    assert!(!bot.text.contains("website_url"), "{}", bot.text);
+    assert_eq!(moderated(&app, id_of(&bot.body)).await["status"], "spam");
+    // Empty, or null, is how a person's form sends it.
+    for empty in [json!(""), Value::Null] {
+        let person = app
+            .comment(
+                article,
+                with(form(&format!("Hello {empty}.")), "website_url", empty),
+            )
+            .await;
+        assert_eq!(person.status, 201, "{}", person.text);
+        assert_eq!(
+            moderated(&app, id_of(&person.body)).await["status"],
+            "pending"
+        );
+    }
+    let queue = app
+        .get_as(&format!("{COMMENTS}?status=spam"), &app.admin_token)
+        .await;
+    assert_eq!(ids(&queue.body), [id_of(&bot.body)]);
+}
+
+#[actix_web::test]
+async fn a_honeypot_comment_stays_out_of_sight_when_comments_are_auto_approved() {
+    let app = TestApp::spawn_with(&[("COMMENTS_AUTO_APPROVE", "true")]).await;
+    let article = id_of(&app.published_article().await);
+    let bot = app
+        .comment(
+            article,
+            with(
+                form("Buy now."),
+                "website_url",
+                json!("https://spam.example"),
+            ),
+        )
+        .await;
+    assert_eq!(bot.status, 201, "{}", bot.text);
+    assert_eq!(bot.body["status"], "approved");
+    assert_eq!(moderated(&app, id_of(&bot.body)).await["status"], "spam");
+    let public = public_list(&app, article, "").await;
+    assert_eq!(public.body["meta"]["total"], 0, "{}", public.text);
+    assert_eq!(comment_count(&app, article).await, 0);
+}
+
+#[actix_web::test]
+async fn a_form_sent_too_soon_after_it_was_shown_or_from_the_future_is_422() {
+    let app = roomy().await;
+    let article = id_of(&app.published_article().await);
+    for (n, at) in [
+        seconds_from_now(0),
+        seconds_from_now(-1),
+        seconds_from_now(3600),
+        json!("yesterday"),
+        json!("2026-11-30T10:00:00"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let response = app
+            .comment(
+                article,
+                with(form(&format!("Quick {n}.")), "form_rendered_at", at.clone()),
+            )
+            .await;
+        assert_eq!(response.error_fields(), ["form_rendered_at"], "{at}");
+    }
+    let stored = app.get_as(COMMENTS, &app.admin_token).await;
+    assert_eq!(stored.body["meta"]["total"], 0, "{}", stored.text);
+    // Long enough after, hours or years after, or without the field (an API client).
+    for (n, at) in [
+        seconds_from_now(-5),
+        seconds_from_now(-7200),
+        json!("2020-01-01T00:00:00+02:00"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let response = app
+            .comment(
+                article,
+                with(
+                    form(&format!("Thought over {n}.")),
+                    "form_rendered_at",
+                    at.clone(),
+                ),
+            )
+            .await;
+        assert_eq!(response.status, 201, "{at}: {}", response.text);
+    }
+}
+
+#[actix_web::test]
+async fn comment_min_seconds_sets_the_minimum_and_0_turns_it_off() {
+    let app = TestApp::spawn_with(&[ROOMY, ("COMMENT_MIN_SECONDS", "60")]).await;
+    let article = id_of(&app.published_article().await);
+    let soon = app
+        .comment(
+            article,
+            with(
+                form("Half a minute."),
+                "form_rendered_at",
+                seconds_from_now(-30),
+            ),
+        )
+        .await;
+    assert_eq!(soon.error_fields(), ["form_rendered_at"]);
+    let later = app
+        .comment(
+            article,
+            with(
+                form("Two minutes."),
+                "form_rendered_at",
+                seconds_from_now(-120),
+            ),
+        )
+        .await;
+    assert_eq!(later.status, 201, "{}", later.text);
+    let off = TestApp::spawn_with(&[("COMMENT_MIN_SECONDS", "0")]).await;
+    let article = id_of(&off.published_article().await);
+    let at_once = off
+        .comment(
+            article,
+            with(form("At once."), "form_rendered_at", seconds_from_now(0)),
+        )
+        .await;
+    assert_eq!(at_once.status, 201, "{}", at_once.text);
+}
+
+#[actix_web::test]
+async fn a_reply_to_a_comment_the_public_cannot_see_is_answered_as_to_none_unless_staff() {
+    let app = roomy().await;
+    let article = id_of(&app.published_article().await);
+    let missing = app.comment(article, reply("To nobody.", 999_999)).await;
+    assert_eq!(missing.error_fields(), ["parent_id"]);
+    let held = posted(&app, article, form("Held.")).await;
+    let spam = posted(&app, article, form("Spam.")).await;
+    moderate(&app, spam, "spam").await;
+    let trash = posted(&app, article, form("Trash.")).await;
+    moderate(&app, trash, "trash").await;
+    // Approved itself, but under a held comment: not public either.
+    let under_held = staff_reply(&app, article, "Under held.", held).await;
+    for (name, parent) in [
+        ("held", held),
+        ("spam", spam),
+        ("trash", trash),
+        ("under held", under_held),
+    ] {
+        let response = app.comment(article, reply("To nobody.", parent)).await;
+        assert_eq!(response.status, missing.status, "{name}: {}", response.text);
+        assert_eq!(response.body, missing.body, "{name}");
+        // A token that cannot moderate sees no more than the public.
+        let (_, author) = app.user("author").await;
+        let response = app
+            .post_as(&comments_of(article), &author, reply("To nobody.", parent))
+            .await;
+        assert_eq!(response.body, missing.body, "{name} (author)");
+    }
+    let stored = app.get_as(COMMENTS, &app.admin_token).await;
+    assert_eq!(stored.body["meta"]["total"], 4, "{}", stored.text);
+    // Moderators see held comments and may answer them (the answer waits with them), but
+    // not spam or trash.
+    staff_reply(&app, article, "Answer.", held).await;
+    for parent in [spam, trash] {
+        let refused = app
+            .post_as(
+                &comments_of(article),
+                &app.admin_token,
+                reply("No.", parent),
+            )
+            .await;
+        assert_eq!(refused.error_fields(), ["parent_id"], "{parent}");
+    }
+}
+
+#[actix_web::test]
+async fn a_reply_is_public_and_counted_only_while_every_comment_above_it_is_approved() {
+    let app = roomy().await;
+    let article = id_of(&app.published_article().await);
+    let top = posted(&app, article, form("Top, held.")).await;
+    // A moderator answers in the queue: the answer is approved, the question is not.
+    let answer = staff_reply(&app, article, "Answer.", top).await;
+    let nested = staff_reply(&app, article, "Nested.", answer).await;
+    let hidden = public_list(&app, article, "").await;
+    assert_eq!(hidden.body["data"], json!([]), "{}", hidden.text);
+    assert_eq!(hidden.body["meta"]["total"], 0);
+    assert_eq!(comment_count(&app, article).await, 0);
+    let popular = app
+        .get(&format!("{ARTICLES}/popular?by=comments&window=week"))
+        .await;
+    assert_eq!(popular.body, json!([]), "{}", popular.text);
+    // Approving the question makes the whole thread public at once.
+    moderate(&app, top, "approved").await;
+    let shown = public_list(&app, article, "").await;
+    assert_eq!(ids(&shown.body), [top, answer, nested]);
+    assert_eq!(item(&shown.body, top)["reply_count"], 1);
+    assert_eq!(item(&shown.body, answer)["reply_count"], 1);
+    assert_eq!(comment_count(&app, article).await, 3);
+    let popular = app
+        .get(&format!("{ARTICLES}/popular?by=comments&window=week"))
+        .await;
+    assert_eq!(popular.body[0]["count"], 3, "{}", popular.text);
+    // Holding the middle of the thread hides it and everything under it.
+    for status in ["pending", "spam", "trash"] {
+        moderate(&app, answer, status).await;
+        let cut = public_list(&app, article, "").await;
+        assert_eq!(ids(&cut.body), [top], "{status}");
+        assert_eq!(cut.body["meta"]["total"], 1, "{status}");
+        assert_eq!(item(&cut.body, top)["reply_count"], 0, "{status}");
+        assert_eq!(comment_count(&app, article).await, 1, "{status}");
+    }
+    // Deleting the held middle moves its approved reply up under the approved top.
+    let deleted = app.delete_as(&comment_path(answer), &app.admin_token).await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    let rejoined = public_list(&app, article, "").await;
+    assert_eq!(ids(&rejoined.body), [top, nested]);
+    assert_eq!(item(&rejoined.body, top)["reply_count"], 1);
+    assert_eq!(comment_count(&app, article).await, 2);
 }
 
 #[actix_web::test]
@@ -755,14 +1094,20 @@ async fn the_commenters_email_and_address_never_appear_in_public_responses() {
     }
     let article = id_of(&articles[0]);
     let secret_form = json!({"author_name": "Secret Reader", "author_email": email, "content": "A thought.", "author_url": "https://reader.example.com"});
-    let bytes = serde_json::to_vec(&secret_form).expect("JSON");
     let headers = [
         ("content-type", "application/json"),
         ("x-forwarded-for", address),
         ("user-agent", agent),
     ];
     let mut comment_ids = Vec::new();
-    for _ in 0..3 {
+    for n in 0..3 {
+        // Each one says something new: the same words twice would be a duplicate.
+        let words = with(
+            secret_form.clone(),
+            "content",
+            json!(format!("Thought {n}.")),
+        );
+        let bytes = serde_json::to_vec(&words).expect("JSON");
         let created = app
             .send_raw(Method::POST, &comments_of(article), &headers, &bytes)
             .await;

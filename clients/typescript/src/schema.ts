@@ -162,10 +162,16 @@ export interface paths {
         /**
          * Leave a reply.
          * @description The "Leave a Reply" form. `author_name`, `author_email` (required, never published) and
-         *     `content` (plain text); `parent_id` to reply to an approved comment of the same article.
-         *     A comment waits for moderation (`status: pending`) unless it is posted with a staff token
-         *     or comments are auto-approved. Limited per client address
-         *     (`RATE_LIMIT_COMMENTS_PER_MINUTE`): more get `429` with `Retry-After`.
+         *     `content` (plain text); `parent_id` to reply to an approved comment of the same article
+         *     (one the public cannot see is answered as one that does not exist; editors and admins
+         *     may also answer pending comments). A comment waits for moderation (`status: pending`)
+         *     unless it is posted with a token or comments are auto-approved. The same text from the
+         *     same email at the same place (article and parent) as a comment that is not in the trash
+         *     is a `409`. Forms add two fields against bots: `website_url`, a hidden honeypot (when it
+         *     is filled the comment is answered as usual but kept as `spam`), and `form_rendered_at`,
+         *     when the form was shown (sent less than `COMMENT_MIN_SECONDS` after it, or from the
+         *     future: `422`). Limited per client address (`RATE_LIMIT_COMMENTS_PER_MINUTE`): more get
+         *     `429` with `Retry-After`.
          *
          *     Example body: `{"author_name":"Jane Reader","author_email":"jane@example.com","content":"Dialogue is good here."}`
          */
@@ -830,7 +836,8 @@ export interface components {
             parent_id: number | null;
             /**
              * Format: int64
-             * @description Approved replies to this comment.
+             * @description Replies to this comment that the public sees: approved, in a thread whose comments
+             *     above them are all approved (so `0` while this comment is not public itself).
              */
             reply_count: number;
         };
@@ -845,7 +852,8 @@ export interface components {
             status?: components["schemas"]["CommentStatus"];
         };
         /**
-         * @description Where a comment is in moderation. Only `approved` comments are public and counted.
+         * @description Where a comment is in moderation. Only `approved` comments are public and counted,
+         *     and a reply only when every comment above it in its thread is approved too.
          * @enum {string}
          */
         CommentStatus: "pending" | "approved" | "spam" | "trash";
@@ -988,11 +996,20 @@ export interface components {
              * @example Dialogue is good here.
              */
             content: string;
+            form_rendered_at?: components["schemas"]["Timestamp"] | null;
             /**
              * Format: int64
-             * @description The comment this one replies to, on the same article.
+             * @description The comment this one replies to: an approved comment of the same article (one that
+             *     does not exist, or that the public cannot see, is a `422`).
              */
             parent_id?: number | null;
+            /**
+             * @description Leave empty: a hidden form field (a honeypot). Forms hide it from people (CSS, and
+             *     `autocomplete="off"` so browsers do not fill it); bots that fill every field fill it.
+             *     When it is not empty the comment is answered as usual but stored as `spam`.
+             * @example
+             */
+            website_url?: string | null;
         };
         /**
          * @description The body of `POST /users`.
@@ -2970,7 +2987,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The article is not published (answered to staff who may see it; anyone else gets `404`) */
+            /** @description A duplicate: the same email already said the same thing on this article, in reply to the same comment. Or the article is not published (answered to staff who may see it; anyone else gets `404`) */
             409: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -3006,7 +3023,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Well-formed but invalid values; `errors` lists each field */
+            /** @description Invalid fields, listed in `errors`: among them a `parent_id` naming no comment the caller may answer, and a `form_rendered_at` less than `COMMENT_MIN_SECONDS` ago or in the future */
             422: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
