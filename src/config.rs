@@ -19,6 +19,12 @@ pub struct Config {
     pub admin_password: Option<String>,
     pub cors_allowed_origins: Vec<String>,
     pub rate_limit_logins_per_minute: u32,
+    /// Login attempts per client address, whatever the email: spraying emails is limited too.
+    pub rate_limit_logins_per_address_per_minute: u32,
+    /// How many passwords are hashed or verified at once (Argon2id takes 19 MiB each).
+    pub password_hashing_concurrency: usize,
+    /// How long a request waits for a hashing slot before it gets `503`.
+    pub password_hashing_wait_ms: u64,
     pub max_body_bytes: usize,
     pub cache_max_age_seconds: u32,
     pub db_pool_size: u32,
@@ -71,6 +77,17 @@ impl Config {
             admin_password: lookup("ADMIN_PASSWORD"),
             cors_allowed_origins: cors_allowed_origins(&lookup)?,
             rate_limit_logins_per_minute: positive(&lookup, "RATE_LIMIT_LOGINS_PER_MINUTE", 5)?,
+            rate_limit_logins_per_address_per_minute: positive(
+                &lookup,
+                "RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE",
+                30,
+            )?,
+            password_hashing_concurrency: positive(
+                &lookup,
+                "PASSWORD_HASHING_CONCURRENCY",
+                cores(),
+            )?,
+            password_hashing_wait_ms: parse(&lookup, "PASSWORD_HASHING_WAIT_MS", 2000)?,
             max_body_bytes,
             cache_max_age_seconds: parse(&lookup, "CACHE_MAX_AGE_SECONDS", 60)?,
             db_pool_size: positive(&lookup, "DB_POOL_SIZE", 8)?,
@@ -176,6 +193,12 @@ fn check_secret(secret: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// The default of `PASSWORD_HASHING_CONCURRENCY`: hashing is pure CPU, so more at once
+/// than there are cores only adds memory and latency.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
 fn parse<T: FromStr>(
     lookup: &impl Fn(&str) -> Option<String>,
     name: &str,
@@ -237,6 +260,10 @@ mod tests {
         assert_eq!(config.access_token_ttl_seconds, 900);
         assert_eq!(config.max_body_bytes, 1024 * 1024);
         assert_eq!(config.cors_allowed_origins, vec!["*"]);
+        assert_eq!(config.rate_limit_logins_per_minute, 5);
+        assert_eq!(config.rate_limit_logins_per_address_per_minute, 30);
+        assert_eq!(config.password_hashing_concurrency, cores());
+        assert_eq!(config.password_hashing_wait_ms, 2000);
         assert!(config.require_jwt_secret().is_err());
         Ok(())
     }
@@ -314,6 +341,9 @@ mod tests {
             ("ACCESS_TOKEN_TTL_SECONDS", "soon"),
             ("REFRESH_TOKEN_TTL_DAYS", "-1"),
             ("RATE_LIMIT_LOGINS_PER_MINUTE", "0"),
+            ("RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE", "0"),
+            ("PASSWORD_HASHING_CONCURRENCY", "0"),
+            ("PASSWORD_HASHING_WAIT_MS", "2s"),
             ("RATE_LIMIT_COMMENTS_PER_MINUTE", "many"),
             ("MAX_BODY_BYTES", "0"),
             ("CACHE_MAX_AGE_SECONDS", "-5"),

@@ -31,7 +31,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Log in with email and password.
 ///
 /// Answers the same `401` for an unknown email and a wrong password. Attempts are limited
-/// per client address and email (`429` with `Retry-After`).
+/// per client address and email, and per client address whatever the email (`429` with
+/// `Retry-After`). Passwords are checked a few at a time; when the server is flooded with
+/// logins, an attempt that waited too long gets `503` with `Retry-After`.
 #[utoipa::path(
     post, path = "/api/v1/auth/login", tag = "auth",
     request_body = LoginRequest,
@@ -39,7 +41,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address, or for this email from this address", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many passwords being checked at once, or the database is briefly unavailable; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn login(
@@ -49,23 +52,29 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     body.0.check()?;
     let LoginRequest { email, password } = body.0;
+    // Both limits come before any hashing, so a refused attempt costs next to nothing.
     // Per address and email: one client cannot lock out everyone, nor try many passwords.
-    let key = format!("{} {}", client_address(&req), email.trim().to_lowercase());
+    // Per address alone: nor spray many emails (each costing a full Argon2 run).
+    let address = client_address(&req);
+    let key = format!("{address} {}", email.trim().to_lowercase());
+    state.login_address_limiter.check(address)?;
     state.login_limiter.check(key)?;
     let db = state.db.clone();
     let lookup = email.trim().to_lowercase();
     let user = db
         .read(move |conn| Ok(users::find_by_email(conn, &lookup)?))
         .await?;
-    let verified = web::block(move || match user {
-        Some(user) if password::verify(&password, &user.password_hash) => Some(user),
-        Some(_) => None,
-        None => {
-            password::verify_against_dummy(&password);
-            None
-        }
-    })
-    .await?;
+    let verified = state
+        .hashing
+        .run(move || match user {
+            Some(user) if password::verify(&password, &user.password_hash) => Some(user),
+            Some(_) => None,
+            None => {
+                password::verify_against_dummy(&password);
+                None
+            }
+        })
+        .await?;
     let user =
         verified.ok_or_else(|| ApiError::Unauthorized("wrong email or password".to_owned()))?;
     Ok(HttpResponse::Ok().json(issue_tokens(&state, user).await?))

@@ -78,6 +78,7 @@ pub async fn list_users(
     responses(
         (status = 201, description = "Created", body = User),
         (status = 409, description = "Email or slug taken", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many passwords being hashed at once, or the database is briefly unavailable; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_user(
@@ -88,7 +89,10 @@ pub async fn create_user(
     caller.require(Action::ManageUsers)?;
     let mut new_user = NewUser::try_from(body.0)?;
     let password = std::mem::take(&mut new_user.password);
-    let hash = web::block(move || password::hash(&password)).await??;
+    let hash = state
+        .hashing
+        .run(move || password::hash(&password))
+        .await??;
     let row = state
         .db
         .write(move |conn| queries::insert(conn, new_user, hash))
@@ -133,6 +137,7 @@ pub async fn get_user(
     responses(
         (status = 200, description = "The changed user", body = User),
         (status = 409, description = "Email or slug taken, or the last admin would be demoted", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many passwords being hashed at once, or the database is briefly unavailable; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn update_user(
@@ -145,7 +150,12 @@ pub async fn update_user(
     let id = id.into_inner();
     let mut patch = UserPatch::try_from(body.0)?;
     let hash = match patch.password.take() {
-        Some(password) => Some(web::block(move || password::hash(&password)).await??),
+        Some(password) => Some(
+            state
+                .hashing
+                .run(move || password::hash(&password))
+                .await??,
+        ),
         None => None,
     };
     let row = state

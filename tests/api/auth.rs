@@ -250,3 +250,84 @@ async fn other_changes_keep_the_users_refresh_tokens() {
     let refresh = app.post(REFRESH, json!({"refresh_token": token})).await;
     assert_eq!(refresh.status, 200, "{}", refresh.text);
 }
+
+/// Login bodies with a wrong password for `n` different emails, none of them an account.
+fn sprayed_logins(n: usize) -> Vec<serde_json::Value> {
+    (0..n)
+        .map(
+            |i| json!({"email": format!("sprayed{i}@example.com"), "password": "guessed password"}),
+        )
+        .collect()
+}
+
+#[actix_web::test]
+async fn spraying_many_emails_from_one_address_is_rate_limited() {
+    // The harness's own admin login counts as the first attempt from this address.
+    let app = TestApp::spawn_with(&[("RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE", "4")]).await;
+    for i in 0..3 {
+        let email = format!("sprayed{i}@example.com");
+        assert_bearer_challenge(&app.try_login(&email, "guessed password").await);
+    }
+    let limited = app
+        .try_login("sprayed3@example.com", "guessed password")
+        .await;
+    limited.assert_problem(429);
+    let retry_after = limited
+        .header("retry-after")
+        .and_then(|value| value.parse::<u64>().ok())
+        .expect("a Retry-After of whole seconds");
+    assert!(
+        (1..=60).contains(&retry_after),
+        "Retry-After: {retry_after}"
+    );
+    // The limit is the address's: a right password from it waits too.
+    app.try_login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await
+        .assert_problem(429);
+}
+
+#[actix_web::test]
+async fn logins_past_the_hashing_bound_get_503_with_retry_after() {
+    // One password at a time, no waiting for a slot: concurrent logins overflow at once.
+    let app = TestApp::spawn_with(&[
+        ("PASSWORD_HASHING_CONCURRENCY", "1"),
+        ("PASSWORD_HASHING_WAIT_MS", "0"),
+    ])
+    .await;
+    let answers = app.post_all_at_once(LOGIN, sprayed_logins(16)).await;
+    let statuses: Vec<u16> = answers.iter().map(|answer| answer.status).collect();
+    assert!(
+        statuses.iter().all(|status| [401, 503].contains(status)),
+        "{statuses:?}"
+    );
+    let busy: Vec<&Response> = answers.iter().filter(|a| a.status == 503).collect();
+    assert!(!busy.is_empty(), "no login was turned away: {statuses:?}");
+    for answer in busy {
+        answer.assert_problem(503);
+        assert_eq!(answer.header("retry-after"), Some("1"), "{}", answer.text);
+    }
+}
+
+#[actix_web::test]
+async fn logins_wait_for_a_hashing_slot_within_the_bound() {
+    let app = TestApp::spawn_with(&[("PASSWORD_HASHING_CONCURRENCY", "1")]).await;
+    let answers = app.post_all_at_once(LOGIN, sprayed_logins(6)).await;
+    for answer in &answers {
+        assert_bearer_challenge(answer);
+    }
+}
+
+#[actix_web::test]
+async fn rate_limited_logins_do_no_hashing() {
+    // Were the limit checked after taking a hashing slot, some of these would get 503.
+    let app = TestApp::spawn_with(&[
+        ("RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE", "1"),
+        ("PASSWORD_HASHING_CONCURRENCY", "1"),
+        ("PASSWORD_HASHING_WAIT_MS", "0"),
+    ])
+    .await;
+    let answers = app.post_all_at_once(LOGIN, sprayed_logins(16)).await;
+    for answer in &answers {
+        answer.assert_problem(429);
+    }
+}

@@ -238,7 +238,9 @@ export interface paths {
         /**
          * Log in with email and password.
          * @description Answers the same `401` for an unknown email and a wrong password. Attempts are limited
-         *     per client address and email (`429` with `Retry-After`).
+         *     per client address and email, and per client address whatever the email (`429` with
+         *     `Retry-After`). Passwords are checked a few at a time; when the server is flooded with
+         *     logins, an attempt that waited too long gets `503` with `Retry-After`.
          */
         post: operations["login"];
         delete?: never;
@@ -3592,7 +3594,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many attempts */
+            /** @description Too many attempts from this address, or for this email from this address */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -3629,7 +3631,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            /** @description Too many passwords being checked at once, or the database is briefly unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -6530,7 +6532,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            /** @description Too many passwords being hashed at once, or the database is briefly unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -7072,7 +7074,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            /** @description Too many passwords being hashed at once, or the database is briefly unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
