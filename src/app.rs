@@ -11,6 +11,7 @@ use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::caller::Standings;
 use crate::auth::password::HashingGate;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
@@ -37,6 +38,8 @@ pub struct AppState {
     pub login_address_limiter: KeyedLimiter,
     /// Every password hash and verification of a request goes through it.
     pub hashing: HashingGate,
+    /// Each signed-in user's current role and token version, checked on every request.
+    pub standings: Standings,
     pub comment_limiter: KeyedLimiter,
     pub views: ViewBuffer,
     /// When each article viewed lately is public from, while the public content holds.
@@ -59,6 +62,7 @@ impl AppState {
                 config.password_hashing_concurrency,
                 Duration::from_millis(config.password_hashing_wait_ms),
             ),
+            standings: Standings::default(),
             comment_limiter: KeyedLimiter::per_minute(config.rate_limit_comments_per_minute),
             views: ViewBuffer::default(),
             view_gate: moka::sync::Cache::new(VIEW_GATE_ENTRIES),

@@ -107,7 +107,14 @@ pub async fn refresh(
             let user_id = queries::consume(conn, &token, now())?;
             users::find(conn, user_id)
         })
-        .await?;
+        .await
+        .map_err(|error| match error {
+            // Deleting a user deletes their refresh tokens; this only covers a race.
+            ApiError::NotFound(_) => {
+                ApiError::Unauthorized("the account no longer exists".to_owned())
+            }
+            other => other,
+        })?;
     Ok(HttpResponse::Ok().json(issue_tokens(&state, user).await?))
 }
 
@@ -161,7 +168,7 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<
 }
 
 async fn issue_tokens(state: &AppState, user: UserRow) -> Result<TokenResponse, ApiError> {
-    let access_token = state.tokens.issue(user.id, user.role)?;
+    let access_token = state.tokens.issue(user.id, user.role, user.token_version)?;
     let refresh_token = tokens::new_refresh_token();
     let stored = refresh_token.clone();
     let ttl_days = state.tokens.refresh_ttl_days;

@@ -12,6 +12,7 @@ diesel::table! {
         avatar_url -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        token_version -> BigInt,
     }
 }
 

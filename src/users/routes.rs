@@ -126,7 +126,8 @@ pub async fn get_user(
 /// Update a user account.
 ///
 /// Admins only. Only the fields sent change. A new password signs the user out everywhere
-/// (their refresh tokens are revoked); the last admin cannot be demoted (`409`).
+/// (their access and refresh tokens stop working); a new role stops their access tokens (a
+/// refresh gives one with the new role); the last admin cannot be demoted (`409`).
 ///
 /// Example body: `{"role":"editor","bio":"Covers the city council."}`
 #[utoipa::path(
@@ -162,6 +163,7 @@ pub async fn update_user(
         .db
         .write(move |conn| queries::update(conn, id, patch, hash))
         .await?;
+    state.standings.forget(id);
     Ok(web::Json(row.into()))
 }
 
@@ -191,5 +193,6 @@ pub async fn delete_user(
         .db
         .write(move |conn| queries::delete(conn, id, reassign_to))
         .await?;
+    state.standings.forget(id);
     Ok(HttpResponse::NoContent().finish())
 }

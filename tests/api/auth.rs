@@ -331,3 +331,118 @@ async fn rate_limited_logins_do_no_hashing() {
         answer.assert_problem(429);
     }
 }
+
+const MODERATION_QUEUE: &str = "/api/v1/comments?status=pending";
+
+#[actix_web::test]
+async fn a_deleted_editors_token_is_refused_everywhere() {
+    let app = TestApp::spawn().await;
+    let (id, editor) = app.user("editor").await;
+    let article = app.published_article().await;
+    let article_path = format!("/api/v1/articles/{}", article["id"]);
+    // Used once, so that what the server remembers of the editor is in play.
+    assert_eq!(app.get_as(MODERATION_QUEUE, &editor).await.status, 200);
+    let deleted = app
+        .delete_as(&format!("/api/v1/users/{id}"), &app.admin_token)
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    assert_bearer_challenge(&app.get_as(MODERATION_QUEUE, &editor).await);
+    assert_bearer_challenge(
+        &app.post_as("/api/v1/categories", &editor, json!({"name": "Ghosts"}))
+            .await,
+    );
+    assert_bearer_challenge(
+        &app.patch_as(
+            &article_path,
+            &editor,
+            json!({"title": "Rewritten by a ghost"}),
+        )
+        .await,
+    );
+    assert_bearer_challenge(
+        &app.post_as(
+            "/api/v1/articles",
+            &editor,
+            json!({"title": "From beyond", "content": "<p>Boo.</p>"}),
+        )
+        .await,
+    );
+    assert_bearer_challenge(&app.get_as(ME, &editor).await);
+    assert_eq!(app.get(&article_path).await.body["title"], article["title"]);
+}
+
+#[actix_web::test]
+async fn a_demoted_editor_loses_editor_rights_at_once() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user("editor").await;
+    let email = user["email"].as_str().expect("an email");
+    let login = app.try_login(email, USER_PASSWORD).await;
+    let editor = login.body["access_token"].as_str().expect("a token");
+    let refresh = refresh_token_of(&login);
+    assert_eq!(app.get_as(MODERATION_QUEUE, editor).await.status, 200);
+    let demoted = app
+        .patch_as(
+            &format!("/api/v1/users/{}", user["id"]),
+            &app.admin_token,
+            json!({"role": "author"}),
+        )
+        .await;
+    assert_eq!(demoted.status, 200, "{}", demoted.text);
+    // The token issued with the editor role is refused...
+    assert_bearer_challenge(&app.get_as(MODERATION_QUEUE, editor).await);
+    // ...and a new one (a refresh still works) carries the author role: 403.
+    let refreshed = app.post(REFRESH, json!({"refresh_token": refresh})).await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.text);
+    assert_eq!(refreshed.body["user"]["role"], "author");
+    let author = refreshed.body["access_token"].as_str().expect("a token");
+    app.get_as(MODERATION_QUEUE, author)
+        .await
+        .assert_problem(403);
+    app.post_as("/api/v1/categories", author, json!({"name": "Demoted"}))
+        .await
+        .assert_problem(403);
+    let fresh = app.login(email, USER_PASSWORD).await;
+    app.get_as(MODERATION_QUEUE, &fresh)
+        .await
+        .assert_problem(403);
+    assert_eq!(app.get_as(ME, &fresh).await.body["role"], "author");
+}
+
+#[actix_web::test]
+async fn an_access_token_issued_before_a_new_password_is_401() {
+    let app = TestApp::spawn().await;
+    let (id, author) = app.user("author").await;
+    assert_eq!(app.get_as(ME, &author).await.status, 200);
+    let path = format!("/api/v1/users/{id}");
+    // Other changes leave the token alone.
+    let renamed = app
+        .patch_as(&path, &app.admin_token, json!({"display_name": "Renamed"}))
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    assert_eq!(app.get_as(ME, &author).await.status, 200);
+    let changed = app
+        .patch_as(
+            &path,
+            &app.admin_token,
+            json!({"password": "a brand new password"}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_bearer_challenge(&app.get_as(ME, &author).await);
+    let email = renamed.body["email"].as_str().expect("an email");
+    let fresh = app.login(email, "a brand new password").await;
+    assert_eq!(app.get_as(ME, &fresh).await.status, 200);
+}
+
+#[actix_web::test]
+async fn a_deleted_users_refresh_token_no_longer_refreshes() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user("author").await;
+    let email = user["email"].as_str().expect("an email");
+    let token = refresh_token_of(&app.try_login(email, USER_PASSWORD).await);
+    let deleted = app
+        .delete_as(&format!("/api/v1/users/{}", user["id"]), &app.admin_token)
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": token})).await);
+}

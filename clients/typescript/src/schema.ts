@@ -586,7 +586,8 @@ export interface paths {
         /**
          * Update a user account.
          * @description Admins only. Only the fields sent change. A new password signs the user out everywhere
-         *     (their refresh tokens are revoked); the last admin cannot be demoted (`409`).
+         *     (their access and refresh tokens stop working); a new role stops their access tokens (a
+         *     refresh gives one with the new role); the last admin cannot be demoted (`409`).
          *
          *     Example body: `{"role":"editor","bio":"Covers the city council."}`
          */
@@ -1514,7 +1515,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -2160,7 +2161,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -2326,7 +2327,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -4630,7 +4631,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -5084,7 +5085,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -5268,7 +5269,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -5479,7 +5480,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -5623,7 +5624,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -5780,7 +5781,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -5946,7 +5947,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -6274,7 +6275,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -6417,7 +6418,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -6597,7 +6598,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -6757,7 +6758,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -6941,7 +6942,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
