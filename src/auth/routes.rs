@@ -4,6 +4,7 @@ use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::model::{LoginRequest, RefreshRequest, TokenResponse, TokenType};
+use super::queries::Consumed;
 use super::{Caller, password, queries, tokens};
 use crate::app::{AppState, client_address};
 use crate::error::{ApiError, Problem};
@@ -77,13 +78,15 @@ pub async fn login(
         .await?;
     let user =
         verified.ok_or_else(|| ApiError::Unauthorized("wrong email or password".to_owned()))?;
-    Ok(HttpResponse::Ok().json(issue_tokens(&state, user).await?))
+    Ok(HttpResponse::Ok().json(issue_tokens(&state, user, None).await?))
 }
 
 /// Refresh the tokens.
 ///
 /// Trades a refresh token for a new access token and a new refresh token. Refresh tokens are
-/// single-use: the one sent stops working, so keep the new one.
+/// single-use: the one sent stops working, so keep the new one. Sending a used one again
+/// (a copy: stolen, or a retry) revokes every refresh token descended from the same login,
+/// the newest included: that session must log in again.
 ///
 /// Example body: `{"refresh_token":"<refresh_token from the login answer>"}`
 #[utoipa::path(
@@ -92,7 +95,7 @@ pub async fn login(
     security(()),
     responses(
         (status = 200, description = "New tokens", body = TokenResponse),
-        (status = 401, description = "Invalid, expired or used refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid, expired or used refresh token (a used one revokes its whole family)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn refresh(
@@ -101,26 +104,51 @@ pub async fn refresh(
 ) -> Result<HttpResponse, ApiError> {
     body.0.check()?;
     let token = body.0.refresh_token;
-    let user = state
+    // The revocation of a reused token's family must commit, so the closure succeeds and
+    // the refusal comes after the transaction.
+    let consumed = state
         .db
         .write(move |conn| {
-            let user_id = queries::consume(conn, &token, now())?;
-            users::find(conn, user_id)
+            Ok(match queries::consume(conn, &token, now())? {
+                Consumed::Fresh { user_id, family } => {
+                    // Deleting a user deletes their refresh tokens; `None` covers a race.
+                    Ok(users::find(conn, user_id).ok().map(|user| (user, family)))
+                }
+                other => Err(other),
+            })
         })
-        .await
-        .map_err(|error| match error {
-            // Deleting a user deletes their refresh tokens; this only covers a race.
-            ApiError::NotFound(_) => {
-                ApiError::Unauthorized("the account no longer exists".to_owned())
-            }
-            other => other,
-        })?;
-    Ok(HttpResponse::Ok().json(issue_tokens(&state, user).await?))
+        .await?;
+    let (user, family) = match consumed {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return Err(ApiError::Unauthorized(
+                "the account no longer exists".to_owned(),
+            ));
+        }
+        Err(Consumed::Reused { user_id }) => {
+            tracing::warn!(
+                user_id,
+                "a used refresh token came back: its family is revoked"
+            );
+            return Err(ApiError::Unauthorized(
+                "the refresh token was already used; every token of its session is revoked, \
+                 log in again"
+                    .to_owned(),
+            ));
+        }
+        Err(_) => {
+            return Err(ApiError::Unauthorized(
+                "the refresh token is invalid, expired or already used".to_owned(),
+            ));
+        }
+    };
+    Ok(HttpResponse::Ok().json(issue_tokens(&state, user, Some(family)).await?))
 }
 
 /// Log out.
 ///
-/// Revokes a refresh token, so it can no longer be traded for new tokens. Unknown tokens are
+/// Revokes a refresh token, and those of its session (its family: the tokens traded for
+/// one another since the login), so none can be traded for new tokens. Unknown tokens are
 /// ignored, so logging out twice is harmless. Access tokens already issued stay valid until
 /// they expire (`ACCESS_TOKEN_TTL_SECONDS`).
 #[utoipa::path(
@@ -167,18 +195,26 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<
     Ok(web::Json(user.into()))
 }
 
-async fn issue_tokens(state: &AppState, user: UserRow) -> Result<TokenResponse, ApiError> {
+/// A new token pair; the refresh token continues `family` (a refresh) or starts one (a login).
+async fn issue_tokens(
+    state: &AppState,
+    user: UserRow,
+    family: Option<String>,
+) -> Result<TokenResponse, ApiError> {
     let access_token = state.tokens.issue(user.id, user.role, user.token_version)?;
     let refresh_token = tokens::new_refresh_token();
     let stored = refresh_token.clone();
     let ttl_days = state.tokens.refresh_ttl_days;
     let user_id = user.id;
+    let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     state
         .db
         .write(move |conn| {
             let now = now();
             queries::purge_expired(conn, now)?;
-            Ok(queries::store(conn, user_id, &stored, ttl_days, now)?)
+            Ok(queries::store(
+                conn, user_id, &stored, &family, ttl_days, now,
+            )?)
         })
         .await?;
     Ok(TokenResponse {

@@ -23,6 +23,8 @@ diesel::table! {
         token_hash -> Text,
         expires_at -> Timestamp,
         created_at -> Timestamp,
+        family -> Text,
+        used_at -> Nullable<Timestamp>,
     }
 }
 

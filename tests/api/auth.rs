@@ -163,10 +163,57 @@ async fn refresh_trades_a_refresh_token_for_a_new_pair_once() {
     assert_eq!(refreshed.body["user"]["email"], ADMIN_EMAIL);
     let access = refreshed.body["access_token"].as_str().expect("a token");
     assert_eq!(app.get_as(ME, access).await.body["email"], ADMIN_EMAIL);
-    let reused = app.post(REFRESH, json!({"refresh_token": first})).await;
-    assert_bearer_challenge(&reused);
     let next = app.post(REFRESH, json!({"refresh_token": second})).await;
     assert_eq!(next.status, 200, "{}", next.text);
+    let reused = app.post(REFRESH, json!({"refresh_token": first})).await;
+    assert_bearer_challenge(&reused);
+}
+
+#[actix_web::test]
+async fn reusing_a_rotated_refresh_token_revokes_its_whole_family() {
+    let app = TestApp::spawn().await;
+    let a = refresh_token_of(&app.try_login(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let other_session = refresh_token_of(&app.try_login(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let b = refresh_token_of(&app.post(REFRESH, json!({"refresh_token": a})).await);
+    let c = refresh_token_of(&app.post(REFRESH, json!({"refresh_token": b})).await);
+    // A, rotated twice already, comes back (a thief's copy, or the owner's): refused, and
+    // the tokens descended from it stop working, the newest (C) included.
+    let reused = app.post(REFRESH, json!({"refresh_token": a})).await;
+    assert_bearer_challenge(&reused);
+    assert!(
+        reused.body["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.contains("already used")),
+        "{}",
+        reused.text
+    );
+    assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": c})).await);
+    assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": b})).await);
+    // Another login is another family.
+    let other = app
+        .post(REFRESH, json!({"refresh_token": other_session}))
+        .await;
+    assert_eq!(other.status, 200, "{}", other.text);
+}
+
+#[actix_web::test]
+async fn a_reused_refresh_token_revokes_the_one_it_was_traded_for() {
+    let app = TestApp::spawn().await;
+    let a = refresh_token_of(&app.try_login(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let b = refresh_token_of(&app.post(REFRESH, json!({"refresh_token": a})).await);
+    assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": a})).await);
+    assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": b})).await);
+}
+
+#[actix_web::test]
+async fn logout_with_any_token_of_a_session_ends_the_session() {
+    let app = TestApp::spawn().await;
+    let a = refresh_token_of(&app.try_login(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let b = refresh_token_of(&app.post(REFRESH, json!({"refresh_token": a})).await);
+    // A, already traded for B, still names the session.
+    let logout = app.post(LOGOUT, json!({"refresh_token": a})).await;
+    assert_eq!(logout.status, 204, "{}", logout.text);
+    assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": b})).await);
 }
 
 #[actix_web::test]

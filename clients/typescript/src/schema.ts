@@ -260,7 +260,8 @@ export interface paths {
         put?: never;
         /**
          * Log out.
-         * @description Revokes a refresh token, so it can no longer be traded for new tokens. Unknown tokens are
+         * @description Revokes a refresh token, and those of its session (its family: the tokens traded for
+         *     one another since the login), so none can be traded for new tokens. Unknown tokens are
          *     ignored, so logging out twice is harmless. Access tokens already issued stay valid until
          *     they expire (`ACCESS_TOKEN_TTL_SECONDS`).
          */
@@ -303,7 +304,9 @@ export interface paths {
         /**
          * Refresh the tokens.
          * @description Trades a refresh token for a new access token and a new refresh token. Refresh tokens are
-         *     single-use: the one sent stops working, so keep the new one.
+         *     single-use: the one sent stops working, so keep the new one. Sending a used one again
+         *     (a copy: stolen, or a retry) revokes every refresh token descended from the same login,
+         *     the newest included: that session must log in again.
          *
          *     Example body: `{"refresh_token":"<refresh_token from the login answer>"}`
          */
@@ -3954,7 +3957,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid, expired or used refresh token */
+            /** @description Invalid, expired or used refresh token (a used one revokes its whole family) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
