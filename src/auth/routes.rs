@@ -58,7 +58,7 @@ pub async fn login(
     // Per address alone: nor spray many emails (each costing a full Argon2 run).
     let address = client_address(&req);
     let key = format!("{address} {}", email.trim().to_lowercase());
-    state.login_address_limiter.check(address)?;
+    state.login_address_limiter.check(address.clone())?;
     state.login_limiter.check(key)?;
     let db = state.db.clone();
     let lookup = email.trim().to_lowercase();
@@ -67,7 +67,7 @@ pub async fn login(
         .await?;
     let verified = state
         .hashing
-        .run(move || match user {
+        .run(&address, move || match user {
             Some(user) if password::verify(&password, &user.password_hash) => Some(user),
             Some(_) => None,
             None => {

@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 
 use super::model::{NewUser, NewUserBody, Role, User, UserPatch, UserPatchBody};
 use super::queries::{self, UserSort};
-use crate::app::AppState;
+use crate::app::{AppState, client_address};
 use crate::auth::{Action, Caller, password};
 use crate::error::{ApiError, Problem};
 use crate::http::{
@@ -82,6 +82,7 @@ pub async fn list_users(
     )
 )]
 pub async fn create_user(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: Json<NewUserBody>,
@@ -91,7 +92,7 @@ pub async fn create_user(
     let password = std::mem::take(&mut new_user.password);
     let hash = state
         .hashing
-        .run(move || password::hash(&password))
+        .run(&client_address(&req), move || password::hash(&password))
         .await??;
     let row = state
         .db
@@ -142,6 +143,7 @@ pub async fn get_user(
     )
 )]
 pub async fn update_user(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -154,7 +156,7 @@ pub async fn update_user(
         Some(password) => Some(
             state
                 .hashing
-                .run(move || password::hash(&password))
+                .run(&client_address(&req), move || password::hash(&password))
                 .await??,
         ),
         None => None,

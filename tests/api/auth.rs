@@ -493,3 +493,41 @@ async fn a_deleted_users_refresh_token_no_longer_refreshes() {
     assert_eq!(deleted.status, 204, "{}", deleted.text);
     assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": token})).await);
 }
+
+#[actix_web::test]
+async fn a_login_flood_from_one_address_leaves_room_for_other_addresses() {
+    let app = TestApp::spawn_with(&[
+        ("TRUST_FORWARDED_FOR", "true"),
+        ("PASSWORD_HASHING_CONCURRENCY", "2"),
+        ("PASSWORD_HASHING_WAIT_MS", "60000"),
+    ])
+    .await;
+    let started = std::time::Instant::now();
+    let flood = app.start_posts(LOGIN, sprayed_logins(32));
+    actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    let body = json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).to_string();
+    let asked = std::time::Instant::now();
+    let elsewhere = app
+        .send_raw(
+            actix_web::http::Method::POST,
+            LOGIN,
+            &[
+                ("Content-Type", "application/json"),
+                ("X-Forwarded-For", "198.51.100.7"),
+            ],
+            body.as_bytes(),
+        )
+        .await;
+    let waited = asked.elapsed();
+    assert_eq!(elsewhere.status, 200, "{}", elsewhere.text);
+    for answer in flood {
+        assert_bearer_challenge(&answer.await.expect("the request task ends"));
+    }
+    let flooded_for = started.elapsed();
+    // First come, first served alone, the other address would queue behind most of the
+    // flood; with the flood held to its share, it waits for at most one hash.
+    assert!(
+        waited * 4 < flooded_for,
+        "the login from elsewhere took {waited:?}, the flood {flooded_for:?}"
+    );
+}

@@ -219,8 +219,21 @@ impl TestApp {
     /// Sends these `POST`s all at once, each on its own connection, and returns the answers
     /// in the order of `bodies`.
     pub async fn post_all_at_once(&self, path: &str, bodies: Vec<Value>) -> Vec<Response> {
+        let mut responses = Vec::new();
+        for task in self.start_posts(path, bodies) {
+            responses.push(task.await.expect("the request task ends"));
+        }
+        responses
+    }
+
+    /// Starts these `POST`s, each on its own connection, without waiting for the answers.
+    pub fn start_posts(
+        &self,
+        path: &str,
+        bodies: Vec<Value>,
+    ) -> Vec<actix_web::rt::task::JoinHandle<Response>> {
         let url = self.server.url(path);
-        let tasks: Vec<_> = bodies
+        bodies
             .into_iter()
             .map(|body| {
                 let url = url.clone();
@@ -238,12 +251,7 @@ impl TestApp {
                     .await
                 })
             })
-            .collect();
-        let mut responses = Vec::new();
-        for task in tasks {
-            responses.push(task.await.expect("the request task ends"));
-        }
-        responses
+            .collect()
     }
 
     /// Creates a user with the role through the API, as admin, and returns its body. The
