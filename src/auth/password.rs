@@ -1,9 +1,11 @@
 //! Argon2id password hashing.
 
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use std::sync::{Arc, LazyLock};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::mpsc;
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, oneshot};
 use tokio::time::{Instant, timeout_at};
 
 use crate::error::ApiError;
@@ -41,8 +43,14 @@ pub fn verify_against_dummy(password: &str) {
 /// One client address holds or queues for at most all slots but one (one when there is only
 /// one): a flood from one address then waits mostly in its own queue, and a user elsewhere
 /// waits for at most one hash of the flood's before theirs, not for the flood's whole queue.
+///
+/// The hashing itself runs on threads of its own, as many as slots. On the blocking pool,
+/// each thread that ever hashed kept its 19 MiB in its malloc arena once done (glibc's
+/// mmap threshold rises to the size of a freed block), so memory grew with the threads
+/// used, not the hashes running: 1.5 GB in a flood with the bound in place.
 pub struct HashingGate {
     slots: Semaphore,
+    jobs: mpsc::Sender<Job>,
     /// Each address's share of the slots. Should an entry be evicted while in use, that
     /// address briefly gets a second share; the global bound holds regardless.
     shares: moka::sync::Cache<String, Arc<Semaphore>>,
@@ -54,11 +62,41 @@ pub struct HashingGate {
 const SHARES: u64 = 10_000;
 const SHARE_IDLE: Duration = Duration::from_secs(60);
 
+type Job = Box<dyn FnOnce() + Send>;
+
+/// Starts the hashing threads; they end when the gate is dropped.
+fn hashing_threads(count: usize) -> mpsc::Sender<Job> {
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for n in 0..count {
+        let receiver = receiver.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("password-hashing-{n}"))
+            .spawn(move || {
+                loop {
+                    // The lock is held only to take a job, never while running it.
+                    let job = match receiver.lock() {
+                        Ok(receiver) => receiver.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(job) = job else { return };
+                    // A panicking job loses its answer (the request gets 500), not the thread.
+                    let _ = catch_unwind(AssertUnwindSafe(job));
+                }
+            });
+        if let Err(error) = spawned {
+            tracing::error!(%error, "could not start a password hashing thread");
+        }
+    }
+    sender
+}
+
 impl HashingGate {
     pub fn new(concurrency: usize, wait: Duration) -> Self {
         let concurrency = concurrency.max(1);
         Self {
             slots: Semaphore::new(concurrency),
+            jobs: hashing_threads(concurrency),
             shares: moka::sync::Cache::builder()
                 .max_capacity(SHARES)
                 .time_to_idle(SHARE_IDLE)
@@ -68,8 +106,8 @@ impl HashingGate {
         }
     }
 
-    /// Runs `work` (a hash or a verification) for a request from `address` on the blocking
-    /// pool, once a slot is free.
+    /// Runs `work` (a hash or a verification) for a request from `address` on a hashing
+    /// thread, once a slot is free.
     pub async fn run<T, F>(&self, address: &str, work: F) -> Result<T, ApiError>
     where
         F: FnOnce() -> T + Send + 'static,
@@ -91,7 +129,15 @@ impl HashingGate {
             .await
             .map_err(|_| busy())?
             .map_err(|_| busy())?;
-        Ok(actix_web::web::block(work).await?)
+        let (answer, answered) = oneshot::channel();
+        self.jobs
+            .send(Box::new(move || {
+                let _ = answer.send(work());
+            }))
+            .map_err(|_| ApiError::internal("no password hashing thread is running"))?;
+        answered
+            .await
+            .map_err(|_| ApiError::internal("a password hashing job failed"))
     }
 }
 
