@@ -9,14 +9,14 @@
 # measured is the hashing bound).
 #
 #   bash bench/login.sh
-#   SPRAY=30s CONNECTIONS=128 bash bench/login.sh
+#   SPRAY=60s CONNECTIONS=256 bash bench/login.sh
 #
 # Standalone (it builds the release binary and uses its own database); needs wrk, curl
 # and python3. The real user sends `X-Forwarded-For` (the server trusts it here) so that it
 # is another client address than the spray's 127.0.0.1.
 set -euo pipefail
 
-SPRAY=${SPRAY:-20s}
+SPRAY=${SPRAY:-30s}
 CONNECTIONS=${CONNECTIONS:-128}
 SAMPLES=${SAMPLES:-20}
 
