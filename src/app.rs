@@ -11,6 +11,8 @@ use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 
+use crate::auth::caller::Standings;
+use crate::auth::password::HashingGate;
 use crate::auth::tokens::TokenKeys;
 use crate::config::Config;
 use crate::db::Db;
@@ -32,7 +34,14 @@ use std::time::Duration;
 pub struct AppState {
     pub db: Db,
     pub tokens: TokenKeys,
+    /// Login attempts per client address and email.
     pub login_limiter: KeyedLimiter,
+    /// Login attempts per client address, whatever the email.
+    pub login_address_limiter: KeyedLimiter,
+    /// Every password hash and verification of a request goes through it.
+    pub hashing: HashingGate,
+    /// Each signed-in user's current role and token version, checked on every request.
+    pub standings: Standings,
     pub comment_limiter: KeyedLimiter,
     pub views: ViewBuffer,
     /// When each article viewed lately is public from, while the public content holds.
@@ -50,6 +59,14 @@ impl AppState {
             db,
             tokens: TokenKeys::new(jwt_secret, &config),
             login_limiter: KeyedLimiter::per_minute(config.rate_limit_logins_per_minute),
+            login_address_limiter: KeyedLimiter::per_minute(
+                config.rate_limit_logins_per_address_per_minute,
+            ),
+            hashing: HashingGate::new(
+                config.password_hashing_concurrency,
+                Duration::from_millis(config.password_hashing_wait_ms),
+            ),
+            standings: Standings::default(),
             comment_limiter: KeyedLimiter::per_minute(config.rate_limit_comments_per_minute),
             views: ViewBuffer::default(),
             view_gate: moka::sync::Cache::new(VIEW_GATE_ENTRIES),

@@ -21,6 +21,12 @@ pub struct Config {
     pub admin_password: Option<String>,
     pub cors_allowed_origins: Vec<String>,
     pub rate_limit_logins_per_minute: u32,
+    /// Login attempts per client address, whatever the email: spraying emails is limited too.
+    pub rate_limit_logins_per_address_per_minute: u32,
+    /// How many passwords are hashed or verified at once (Argon2id takes 19 MiB each).
+    pub password_hashing_concurrency: usize,
+    /// How long a request waits for a hashing slot before it gets `503`.
+    pub password_hashing_wait_ms: u64,
     pub max_body_bytes: usize,
     /// How long a request body may take to arrive, whole, in seconds.
     pub request_body_timeout_seconds: u64,
@@ -80,6 +86,17 @@ impl Config {
             admin_password: lookup("ADMIN_PASSWORD"),
             cors_allowed_origins: cors_allowed_origins(&lookup)?,
             rate_limit_logins_per_minute: positive(&lookup, "RATE_LIMIT_LOGINS_PER_MINUTE", 5)?,
+            rate_limit_logins_per_address_per_minute: positive(
+                &lookup,
+                "RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE",
+                30,
+            )?,
+            password_hashing_concurrency: positive(
+                &lookup,
+                "PASSWORD_HASHING_CONCURRENCY",
+                cores(),
+            )?,
+            password_hashing_wait_ms: parse(&lookup, "PASSWORD_HASHING_WAIT_MS", 2000)?,
             max_body_bytes,
             request_body_timeout_seconds: positive(&lookup, "REQUEST_BODY_TIMEOUT", 10)?,
             cache_max_age_seconds: parse(&lookup, "CACHE_MAX_AGE_SECONDS", 60)?,
@@ -220,6 +237,12 @@ fn check_secret(secret: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// The default of `PASSWORD_HASHING_CONCURRENCY`: hashing is pure CPU, so more at once
+/// than there are cores only adds memory and latency.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
 fn parse<T: FromStr>(
     lookup: &impl Fn(&str) -> Option<String>,
     name: &str,
@@ -283,6 +306,10 @@ mod tests {
         assert_eq!(config.request_body_timeout_seconds, 10);
         assert_eq!(config.cors_allowed_origins, vec!["*"]);
         assert_eq!(config.comment_min_seconds, 3);
+        assert_eq!(config.rate_limit_logins_per_minute, 5);
+        assert_eq!(config.rate_limit_logins_per_address_per_minute, 30);
+        assert_eq!(config.password_hashing_concurrency, cores());
+        assert_eq!(config.password_hashing_wait_ms, 2000);
         assert!(config.require_jwt_secret().is_err());
         Ok(())
     }
@@ -388,6 +415,9 @@ mod tests {
             ("ACCESS_TOKEN_TTL_SECONDS", "soon"),
             ("REFRESH_TOKEN_TTL_DAYS", "-1"),
             ("RATE_LIMIT_LOGINS_PER_MINUTE", "0"),
+            ("RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE", "0"),
+            ("PASSWORD_HASHING_CONCURRENCY", "0"),
+            ("PASSWORD_HASHING_WAIT_MS", "2s"),
             ("RATE_LIMIT_COMMENTS_PER_MINUTE", "many"),
             ("MAX_BODY_BYTES", "0"),
             ("REQUEST_BODY_TIMEOUT", "0"),

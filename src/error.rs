@@ -74,6 +74,9 @@ pub enum ApiError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("the service is not ready")]
     Unavailable,
+    /// Every password-hashing slot stayed taken for the whole wait (a login flood).
+    #[error("the server is busy checking passwords; retry after {retry_after_secs} seconds")]
+    Busy { retry_after_secs: u64 },
     /// Something broke on our side; the cause is logged, never sent.
     #[error("internal error")]
     Internal(String),
@@ -125,7 +128,7 @@ impl ResponseError for ApiError {
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -143,7 +146,7 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.as_str()));
             }
-            Self::TooManyRequests { retry_after_secs } => {
+            Self::TooManyRequests { retry_after_secs } | Self::Busy { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             // Storage trouble passes by itself (a locked or restarting database); a second

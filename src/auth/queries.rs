@@ -1,4 +1,5 @@
-//! Refresh token storage: only hashes are kept, each token is used once.
+//! Refresh token storage: only hashes are kept, each token is used once, and a token used
+//! twice revokes its family (every token descended from the same login).
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
@@ -6,12 +7,12 @@ use diesel::prelude::*;
 use super::tokens::hash_refresh_token;
 use crate::db::Conn;
 use crate::db::schema::refresh_tokens;
-use crate::error::ApiError;
 
 pub fn store(
     conn: &mut Conn,
     user_id: i64,
     token: &str,
+    family: &str,
     ttl_days: i64,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -19,6 +20,7 @@ pub fn store(
         .values((
             refresh_tokens::user_id.eq(user_id),
             refresh_tokens::token_hash.eq(hash_refresh_token(token)),
+            refresh_tokens::family.eq(family),
             refresh_tokens::expires_at.eq(now + Duration::days(ttl_days)),
             refresh_tokens::created_at.eq(now),
         ))
@@ -26,34 +28,72 @@ pub fn store(
     Ok(())
 }
 
-/// Deletes the token and returns its user, if it was valid: a second use finds nothing.
-pub fn consume(conn: &mut Conn, token: &str, now: NaiveDateTime) -> Result<i64, ApiError> {
+/// What presenting a refresh token came to.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Consumed {
+    /// A valid token, now used: its user, and the family its successor joins.
+    Fresh { user_id: i64, family: String },
+    /// A token already used: its whole family is revoked.
+    Reused { user_id: i64 },
+    /// Unknown (never issued, revoked, or purged) or expired.
+    Invalid,
+}
+
+/// Marks the token used if it was valid. Run inside the write's transaction, so that two
+/// requests with the same token cannot both find it fresh.
+pub fn consume(conn: &mut Conn, token: &str, now: NaiveDateTime) -> QueryResult<Consumed> {
     let hash = hash_refresh_token(token);
-    let found: Option<(i64, NaiveDateTime)> =
-        diesel::delete(refresh_tokens::table.filter(refresh_tokens::token_hash.eq(hash)))
-            .returning((refresh_tokens::user_id, refresh_tokens::expires_at))
-            .get_result(conn)
+    let found: Option<(i64, i64, String, NaiveDateTime, Option<NaiveDateTime>)> =
+        refresh_tokens::table
+            .filter(refresh_tokens::token_hash.eq(hash))
+            .select((
+                refresh_tokens::id,
+                refresh_tokens::user_id,
+                refresh_tokens::family,
+                refresh_tokens::expires_at,
+                refresh_tokens::used_at,
+            ))
+            .first(conn)
             .optional()?;
-    match found {
-        Some((user_id, expires_at)) if expires_at > now => Ok(user_id),
-        _ => Err(ApiError::Unauthorized(
-            "the refresh token is invalid, expired or already used".to_owned(),
-        )),
+    let Some((id, user_id, family, expires_at, used_at)) = found else {
+        return Ok(Consumed::Invalid);
+    };
+    if used_at.is_some() {
+        revoke_family(conn, &family)?;
+        return Ok(Consumed::Reused { user_id });
+    }
+    if expires_at <= now {
+        return Ok(Consumed::Invalid);
+    }
+    diesel::update(refresh_tokens::table.find(id))
+        .set(refresh_tokens::used_at.eq(now))
+        .execute(conn)?;
+    Ok(Consumed::Fresh { user_id, family })
+}
+
+/// Revokes the token's family (the session it belongs to); an unknown token changes nothing.
+pub fn revoke(conn: &mut Conn, token: &str) -> QueryResult<usize> {
+    let family: Option<String> = refresh_tokens::table
+        .filter(refresh_tokens::token_hash.eq(hash_refresh_token(token)))
+        .select(refresh_tokens::family)
+        .first(conn)
+        .optional()?;
+    match family {
+        Some(family) => revoke_family(conn, &family),
+        None => Ok(0),
     }
 }
 
-pub fn revoke(conn: &mut Conn, token: &str) -> QueryResult<usize> {
-    diesel::delete(
-        refresh_tokens::table.filter(refresh_tokens::token_hash.eq(hash_refresh_token(token))),
-    )
-    .execute(conn)
+fn revoke_family(conn: &mut Conn, family: &str) -> QueryResult<usize> {
+    diesel::delete(refresh_tokens::table.filter(refresh_tokens::family.eq(family))).execute(conn)
 }
 
 pub fn revoke_all(conn: &mut Conn, user_id: i64) -> QueryResult<usize> {
     diesel::delete(refresh_tokens::table.filter(refresh_tokens::user_id.eq(user_id))).execute(conn)
 }
 
-/// Expired tokens are useless; dropping them keeps the table small.
+/// Expired tokens are useless (used ones too: a copy of one is refused as expired);
+/// dropping them keeps the table small.
 pub fn purge_expired(conn: &mut Conn, now: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(refresh_tokens::table.filter(refresh_tokens::expires_at.le(now))).execute(conn)
 }

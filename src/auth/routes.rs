@@ -4,6 +4,7 @@ use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use super::model::{LoginRequest, RefreshRequest, TokenResponse, TokenType};
+use super::queries::Consumed;
 use super::{Caller, password, queries, tokens};
 use crate::app::{AppState, client_address};
 use crate::error::{ApiError, Problem};
@@ -31,7 +32,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// Log in with email and password.
 ///
 /// Answers the same `401` for an unknown email and a wrong password. Attempts are limited
-/// per client address and email (`429` with `Retry-After`).
+/// per client address and email, and per client address whatever the email (`429` with
+/// `Retry-After`). Passwords are checked a few at a time; when the server is flooded with
+/// logins, an attempt that waited too long gets `503` with `Retry-After`.
 #[utoipa::path(
     post, path = "/api/v1/auth/login", tag = "auth",
     request_body = LoginRequest,
@@ -39,7 +42,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     responses(
         (status = 200, description = "Signed in", body = TokenResponse),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many attempts from this address, or for this email from this address", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many passwords being checked at once, or the database is briefly unavailable; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn login(
@@ -49,32 +53,40 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     body.0.check()?;
     let LoginRequest { email, password } = body.0;
+    // Both limits come before any hashing, so a refused attempt costs next to nothing.
     // Per address and email: one client cannot lock out everyone, nor try many passwords.
-    let key = format!("{} {}", client_address(&req), email.trim().to_lowercase());
+    // Per address alone: nor spray many emails (each costing a full Argon2 run).
+    let address = client_address(&req);
+    let key = format!("{address} {}", email.trim().to_lowercase());
+    state.login_address_limiter.check(address.clone())?;
     state.login_limiter.check(key)?;
     let db = state.db.clone();
     let lookup = email.trim().to_lowercase();
     let user = db
         .read(move |conn| Ok(users::find_by_email(conn, &lookup)?))
         .await?;
-    let verified = web::block(move || match user {
-        Some(user) if password::verify(&password, &user.password_hash) => Some(user),
-        Some(_) => None,
-        None => {
-            password::verify_against_dummy(&password);
-            None
-        }
-    })
-    .await?;
+    let verified = state
+        .hashing
+        .run(&address, move || match user {
+            Some(user) if password::verify(&password, &user.password_hash) => Some(user),
+            Some(_) => None,
+            None => {
+                password::verify_against_dummy(&password);
+                None
+            }
+        })
+        .await?;
     let user =
         verified.ok_or_else(|| ApiError::Unauthorized("wrong email or password".to_owned()))?;
-    Ok(HttpResponse::Ok().json(issue_tokens(&state, user).await?))
+    Ok(HttpResponse::Ok().json(issue_tokens(&state, user, None).await?))
 }
 
 /// Refresh the tokens.
 ///
 /// Trades a refresh token for a new access token and a new refresh token. Refresh tokens are
-/// single-use: the one sent stops working, so keep the new one.
+/// single-use: the one sent stops working, so keep the new one. Sending a used one again
+/// (a copy: stolen, or a retry) revokes every refresh token descended from the same login,
+/// the newest included: that session must log in again.
 ///
 /// Example body: `{"refresh_token":"<refresh_token from the login answer>"}`
 #[utoipa::path(
@@ -83,7 +95,7 @@ pub async fn login(
     security(()),
     responses(
         (status = 200, description = "New tokens", body = TokenResponse),
-        (status = 401, description = "Invalid, expired or used refresh token", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Invalid, expired or used refresh token (a used one revokes its whole family)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn refresh(
@@ -92,19 +104,51 @@ pub async fn refresh(
 ) -> Result<HttpResponse, ApiError> {
     body.0.check()?;
     let token = body.0.refresh_token;
-    let user = state
+    // The revocation of a reused token's family must commit, so the closure succeeds and
+    // the refusal comes after the transaction.
+    let consumed = state
         .db
         .write(move |conn| {
-            let user_id = queries::consume(conn, &token, now())?;
-            users::find(conn, user_id)
+            Ok(match queries::consume(conn, &token, now())? {
+                Consumed::Fresh { user_id, family } => {
+                    // Deleting a user deletes their refresh tokens; `None` covers a race.
+                    Ok(users::find(conn, user_id).ok().map(|user| (user, family)))
+                }
+                other => Err(other),
+            })
         })
         .await?;
-    Ok(HttpResponse::Ok().json(issue_tokens(&state, user).await?))
+    let (user, family) = match consumed {
+        Ok(Some(found)) => found,
+        Ok(None) => {
+            return Err(ApiError::Unauthorized(
+                "the account no longer exists".to_owned(),
+            ));
+        }
+        Err(Consumed::Reused { user_id }) => {
+            tracing::warn!(
+                user_id,
+                "a used refresh token came back: its family is revoked"
+            );
+            return Err(ApiError::Unauthorized(
+                "the refresh token was already used; every token of its session is revoked, \
+                 log in again"
+                    .to_owned(),
+            ));
+        }
+        Err(_) => {
+            return Err(ApiError::Unauthorized(
+                "the refresh token is invalid, expired or already used".to_owned(),
+            ));
+        }
+    };
+    Ok(HttpResponse::Ok().json(issue_tokens(&state, user, Some(family)).await?))
 }
 
 /// Log out.
 ///
-/// Revokes a refresh token, so it can no longer be traded for new tokens. Unknown tokens are
+/// Revokes a refresh token, and those of its session (its family: the tokens traded for
+/// one another since the login), so none can be traded for new tokens. Unknown tokens are
 /// ignored, so logging out twice is harmless. Access tokens already issued stay valid until
 /// they expire (`ACCESS_TOKEN_TTL_SECONDS`).
 #[utoipa::path(
@@ -151,18 +195,26 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<
     Ok(web::Json(user.into()))
 }
 
-async fn issue_tokens(state: &AppState, user: UserRow) -> Result<TokenResponse, ApiError> {
-    let access_token = state.tokens.issue(user.id, user.role)?;
+/// A new token pair; the refresh token continues `family` (a refresh) or starts one (a login).
+async fn issue_tokens(
+    state: &AppState,
+    user: UserRow,
+    family: Option<String>,
+) -> Result<TokenResponse, ApiError> {
+    let access_token = state.tokens.issue(user.id, user.role, user.token_version)?;
     let refresh_token = tokens::new_refresh_token();
     let stored = refresh_token.clone();
     let ttl_days = state.tokens.refresh_ttl_days;
     let user_id = user.id;
+    let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     state
         .db
         .write(move |conn| {
             let now = now();
             queries::purge_expired(conn, now)?;
-            Ok(queries::store(conn, user_id, &stored, ttl_days, now)?)
+            Ok(queries::store(
+                conn, user_id, &stored, &family, ttl_days, now,
+            )?)
         })
         .await?;
     Ok(TokenResponse {

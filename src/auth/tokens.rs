@@ -15,6 +15,10 @@ use crate::users::model::Role;
 pub struct Claims {
     pub sub: String,
     pub role: Role,
+    /// The user's token version when the token was issued: a new password or role moves
+    /// it on and refuses every token issued before. Tokens from before it existed read 0.
+    #[serde(default)]
+    pub ver: i64,
     pub iat: i64,
     pub exp: i64,
     pub iss: String,
@@ -50,11 +54,12 @@ impl TokenKeys {
         }
     }
 
-    pub fn issue(&self, user_id: i64, role: Role) -> Result<String, ApiError> {
+    pub fn issue(&self, user_id: i64, role: Role, version: i64) -> Result<String, ApiError> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user_id.to_string(),
             role,
+            ver: version,
             iat: now,
             exp: now + self.access_ttl_seconds,
             iss: self.issuer.clone(),
@@ -105,9 +110,12 @@ mod tests {
     #[test]
     fn issued_tokens_verify_and_tampered_ones_do_not() -> Result<(), Box<dyn std::error::Error>> {
         let keys = keys()?;
-        let token = keys.issue(7, Role::Editor)?;
+        let token = keys.issue(7, Role::Editor, 3)?;
         let claims = keys.verify(&token)?;
-        assert_eq!((claims.sub.as_str(), claims.role), ("7", Role::Editor));
+        assert_eq!(
+            (claims.sub.as_str(), claims.role, claims.ver),
+            ("7", Role::Editor, 3)
+        );
         assert!(keys.verify(&format!("{token}x")).is_err());
         Ok(())
     }

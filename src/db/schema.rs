@@ -12,6 +12,7 @@ diesel::table! {
         avatar_url -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        token_version -> BigInt,
     }
 }
 
@@ -22,6 +23,8 @@ diesel::table! {
         token_hash -> Text,
         expires_at -> Timestamp,
         created_at -> Timestamp,
+        family -> Text,
+        used_at -> Nullable<Timestamp>,
     }
 }
 

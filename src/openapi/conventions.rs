@@ -153,7 +153,10 @@ fn add_common_errors(operation: &mut Operation) {
         "The database is briefly unavailable; retry after `Retry-After` seconds",
     );
     if secured {
-        add("401", "Missing, invalid or expired access token");
+        add(
+            "401",
+            "Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed)",
+        );
         add("403", "The caller's role does not allow this");
     }
     if has_path_params {

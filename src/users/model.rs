@@ -38,6 +38,9 @@ pub struct UserRow {
     pub avatar_url: Option<String>,
     pub created_at: chrono::NaiveDateTime,
     pub updated_at: chrono::NaiveDateTime,
+    /// Moves on with every new password or role; access tokens of another version are
+    /// refused (`auth::caller`).
+    pub token_version: i64,
 }
 
 /// A user account as admins (and the user themself) see it. Never includes the password.

@@ -45,6 +45,16 @@ pub fn find(conn: &mut Conn, id: i64) -> Result<UserRow, ApiError> {
         .ok_or_else(|| ApiError::not_found("user"))
 }
 
+/// What an access token of the user is checked against: their role and token version;
+/// `None` once the user is deleted.
+pub fn standing(conn: &mut Conn, id: i64) -> QueryResult<Option<(Role, i64)>> {
+    users::table
+        .find(id)
+        .select((users::role, users::token_version))
+        .first(conn)
+        .optional()
+}
+
 pub fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<UserRow>> {
     users::table
         .filter(users::email.eq(email))
@@ -173,12 +183,22 @@ pub fn update(
         avatar_url: patch.avatar_url.into_column(),
         updated_at: now(),
     };
-    let row = diesel::update(users::table.find(id))
+    let mut row = diesel::update(users::table.find(id))
         .set(changes)
         .returning(UserRow::as_returning())
         .get_result(conn)?;
-    if password_hash_changed(&current, &row) {
-        // A new password signs the user out everywhere.
+    let new_password = password_hash_changed(&current, &row);
+    if new_password || row.role != current.role {
+        // Access tokens issued before stop working (auth::caller); the caller's route
+        // forgets the cached standing once this commits.
+        row = diesel::update(users::table.find(id))
+            .set(users::token_version.eq(users::token_version + 1))
+            .returning(UserRow::as_returning())
+            .get_result(conn)?;
+    }
+    if new_password {
+        // A new password signs the user out everywhere. A new role does not: a refresh
+        // gives an access token with the new role.
         crate::auth::queries::revoke_all(conn, id)?;
     }
     Ok(row)

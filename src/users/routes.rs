@@ -7,7 +7,7 @@ use utoipa::IntoParams;
 
 use super::model::{NewUser, NewUserBody, Role, User, UserPatch, UserPatchBody};
 use super::queries::{self, UserSort};
-use crate::app::AppState;
+use crate::app::{AppState, client_address};
 use crate::auth::{Action, Caller, password};
 use crate::error::{ApiError, Problem};
 use crate::http::{
@@ -78,9 +78,11 @@ pub async fn list_users(
     responses(
         (status = 201, description = "Created", body = User),
         (status = 409, description = "Email or slug taken", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many passwords being hashed at once, or the database is briefly unavailable; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_user(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     body: Json<NewUserBody>,
@@ -88,7 +90,10 @@ pub async fn create_user(
     caller.require(Action::ManageUsers)?;
     let mut new_user = NewUser::try_from(body.0)?;
     let password = std::mem::take(&mut new_user.password);
-    let hash = web::block(move || password::hash(&password)).await??;
+    let hash = state
+        .hashing
+        .run(&client_address(&req), move || password::hash(&password))
+        .await??;
     let row = state
         .db
         .write(move |conn| queries::insert(conn, new_user, hash))
@@ -122,7 +127,8 @@ pub async fn get_user(
 /// Update a user account.
 ///
 /// Admins only. Only the fields sent change. A new password signs the user out everywhere
-/// (their refresh tokens are revoked); the last admin cannot be demoted (`409`).
+/// (their access and refresh tokens stop working); a new role stops their access tokens (a
+/// refresh gives one with the new role); the last admin cannot be demoted (`409`).
 ///
 /// Example body: `{"role":"editor","bio":"Covers the city council."}`
 #[utoipa::path(
@@ -133,9 +139,11 @@ pub async fn get_user(
     responses(
         (status = 200, description = "The changed user", body = User),
         (status = 409, description = "Email or slug taken, or the last admin would be demoted", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too many passwords being hashed at once, or the database is briefly unavailable; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn update_user(
+    req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<i64>,
@@ -145,13 +153,19 @@ pub async fn update_user(
     let id = id.into_inner();
     let mut patch = UserPatch::try_from(body.0)?;
     let hash = match patch.password.take() {
-        Some(password) => Some(web::block(move || password::hash(&password)).await??),
+        Some(password) => Some(
+            state
+                .hashing
+                .run(&client_address(&req), move || password::hash(&password))
+                .await??,
+        ),
         None => None,
     };
     let row = state
         .db
         .write(move |conn| queries::update(conn, id, patch, hash))
         .await?;
+    state.standings.forget(id);
     Ok(web::Json(row.into()))
 }
 
@@ -181,5 +195,6 @@ pub async fn delete_user(
         .db
         .write(move |conn| queries::delete(conn, id, reassign_to))
         .await?;
+    state.standings.forget(id);
     Ok(HttpResponse::NoContent().finish())
 }

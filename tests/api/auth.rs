@@ -163,10 +163,57 @@ async fn refresh_trades_a_refresh_token_for_a_new_pair_once() {
     assert_eq!(refreshed.body["user"]["email"], ADMIN_EMAIL);
     let access = refreshed.body["access_token"].as_str().expect("a token");
     assert_eq!(app.get_as(ME, access).await.body["email"], ADMIN_EMAIL);
-    let reused = app.post(REFRESH, json!({"refresh_token": first})).await;
-    assert_bearer_challenge(&reused);
     let next = app.post(REFRESH, json!({"refresh_token": second})).await;
     assert_eq!(next.status, 200, "{}", next.text);
+    let reused = app.post(REFRESH, json!({"refresh_token": first})).await;
+    assert_bearer_challenge(&reused);
+}
+
+#[actix_web::test]
+async fn reusing_a_rotated_refresh_token_revokes_its_whole_family() {
+    let app = TestApp::spawn().await;
+    let a = refresh_token_of(&app.try_login(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let other_session = refresh_token_of(&app.try_login(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let b = refresh_token_of(&app.post(REFRESH, json!({"refresh_token": a})).await);
+    let c = refresh_token_of(&app.post(REFRESH, json!({"refresh_token": b})).await);
+    // A, rotated twice already, comes back (a thief's copy, or the owner's): refused, and
+    // the tokens descended from it stop working, the newest (C) included.
+    let reused = app.post(REFRESH, json!({"refresh_token": a})).await;
+    assert_bearer_challenge(&reused);
+    assert!(
+        reused.body["detail"]
+            .as_str()
+            .is_some_and(|detail| detail.contains("already used")),
+        "{}",
+        reused.text
+    );
+    assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": c})).await);
+    assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": b})).await);
+    // Another login is another family.
+    let other = app
+        .post(REFRESH, json!({"refresh_token": other_session}))
+        .await;
+    assert_eq!(other.status, 200, "{}", other.text);
+}
+
+#[actix_web::test]
+async fn a_reused_refresh_token_revokes_the_one_it_was_traded_for() {
+    let app = TestApp::spawn().await;
+    let a = refresh_token_of(&app.try_login(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let b = refresh_token_of(&app.post(REFRESH, json!({"refresh_token": a})).await);
+    assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": a})).await);
+    assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": b})).await);
+}
+
+#[actix_web::test]
+async fn logout_with_any_token_of_a_session_ends_the_session() {
+    let app = TestApp::spawn().await;
+    let a = refresh_token_of(&app.try_login(ADMIN_EMAIL, ADMIN_PASSWORD).await);
+    let b = refresh_token_of(&app.post(REFRESH, json!({"refresh_token": a})).await);
+    // A, already traded for B, still names the session.
+    let logout = app.post(LOGOUT, json!({"refresh_token": a})).await;
+    assert_eq!(logout.status, 204, "{}", logout.text);
+    assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": b})).await);
 }
 
 #[actix_web::test]
@@ -249,4 +296,238 @@ async fn other_changes_keep_the_users_refresh_tokens() {
     .await;
     let refresh = app.post(REFRESH, json!({"refresh_token": token})).await;
     assert_eq!(refresh.status, 200, "{}", refresh.text);
+}
+
+/// Login bodies with a wrong password for `n` different emails, none of them an account.
+fn sprayed_logins(n: usize) -> Vec<serde_json::Value> {
+    (0..n)
+        .map(
+            |i| json!({"email": format!("sprayed{i}@example.com"), "password": "guessed password"}),
+        )
+        .collect()
+}
+
+#[actix_web::test]
+async fn spraying_many_emails_from_one_address_is_rate_limited() {
+    // The harness's own admin login counts as the first attempt from this address.
+    let app = TestApp::spawn_with(&[("RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE", "4")]).await;
+    for i in 0..3 {
+        let email = format!("sprayed{i}@example.com");
+        assert_bearer_challenge(&app.try_login(&email, "guessed password").await);
+    }
+    let limited = app
+        .try_login("sprayed3@example.com", "guessed password")
+        .await;
+    limited.assert_problem(429);
+    let retry_after = limited
+        .header("retry-after")
+        .and_then(|value| value.parse::<u64>().ok())
+        .expect("a Retry-After of whole seconds");
+    assert!(
+        (1..=60).contains(&retry_after),
+        "Retry-After: {retry_after}"
+    );
+    // The limit is the address's: a right password from it waits too.
+    app.try_login(ADMIN_EMAIL, ADMIN_PASSWORD)
+        .await
+        .assert_problem(429);
+}
+
+#[actix_web::test]
+async fn logins_past_the_hashing_bound_get_503_with_retry_after() {
+    // One password at a time, no waiting for a slot: concurrent logins overflow at once.
+    let app = TestApp::spawn_with(&[
+        ("PASSWORD_HASHING_CONCURRENCY", "1"),
+        ("PASSWORD_HASHING_WAIT_MS", "0"),
+    ])
+    .await;
+    let answers = app.post_all_at_once(LOGIN, sprayed_logins(16)).await;
+    let statuses: Vec<u16> = answers.iter().map(|answer| answer.status).collect();
+    assert!(
+        statuses.iter().all(|status| [401, 503].contains(status)),
+        "{statuses:?}"
+    );
+    let busy: Vec<&Response> = answers.iter().filter(|a| a.status == 503).collect();
+    assert!(!busy.is_empty(), "no login was turned away: {statuses:?}");
+    for answer in busy {
+        answer.assert_problem(503);
+        assert_eq!(answer.header("retry-after"), Some("1"), "{}", answer.text);
+    }
+}
+
+#[actix_web::test]
+async fn logins_wait_for_a_hashing_slot_within_the_bound() {
+    let app = TestApp::spawn_with(&[("PASSWORD_HASHING_CONCURRENCY", "1")]).await;
+    let answers = app.post_all_at_once(LOGIN, sprayed_logins(6)).await;
+    for answer in &answers {
+        assert_bearer_challenge(answer);
+    }
+}
+
+#[actix_web::test]
+async fn rate_limited_logins_do_no_hashing() {
+    // Were the limit checked after taking a hashing slot, some of these would get 503.
+    let app = TestApp::spawn_with(&[
+        ("RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE", "1"),
+        ("PASSWORD_HASHING_CONCURRENCY", "1"),
+        ("PASSWORD_HASHING_WAIT_MS", "0"),
+    ])
+    .await;
+    let answers = app.post_all_at_once(LOGIN, sprayed_logins(16)).await;
+    for answer in &answers {
+        answer.assert_problem(429);
+    }
+}
+
+const MODERATION_QUEUE: &str = "/api/v1/comments?status=pending";
+
+#[actix_web::test]
+async fn a_deleted_editors_token_is_refused_everywhere() {
+    let app = TestApp::spawn().await;
+    let (id, editor) = app.user("editor").await;
+    let article = app.published_article().await;
+    let article_path = format!("/api/v1/articles/{}", article["id"]);
+    // Used once, so that what the server remembers of the editor is in play.
+    assert_eq!(app.get_as(MODERATION_QUEUE, &editor).await.status, 200);
+    let deleted = app
+        .delete_as(&format!("/api/v1/users/{id}"), &app.admin_token)
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    assert_bearer_challenge(&app.get_as(MODERATION_QUEUE, &editor).await);
+    assert_bearer_challenge(
+        &app.post_as("/api/v1/categories", &editor, json!({"name": "Ghosts"}))
+            .await,
+    );
+    assert_bearer_challenge(
+        &app.patch_as(
+            &article_path,
+            &editor,
+            json!({"title": "Rewritten by a ghost"}),
+        )
+        .await,
+    );
+    assert_bearer_challenge(
+        &app.post_as(
+            "/api/v1/articles",
+            &editor,
+            json!({"title": "From beyond", "content": "<p>Boo.</p>"}),
+        )
+        .await,
+    );
+    assert_bearer_challenge(&app.get_as(ME, &editor).await);
+    assert_eq!(app.get(&article_path).await.body["title"], article["title"]);
+}
+
+#[actix_web::test]
+async fn a_demoted_editor_loses_editor_rights_at_once() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user("editor").await;
+    let email = user["email"].as_str().expect("an email");
+    let login = app.try_login(email, USER_PASSWORD).await;
+    let editor = login.body["access_token"].as_str().expect("a token");
+    let refresh = refresh_token_of(&login);
+    assert_eq!(app.get_as(MODERATION_QUEUE, editor).await.status, 200);
+    let demoted = app
+        .patch_as(
+            &format!("/api/v1/users/{}", user["id"]),
+            &app.admin_token,
+            json!({"role": "author"}),
+        )
+        .await;
+    assert_eq!(demoted.status, 200, "{}", demoted.text);
+    // The token issued with the editor role is refused...
+    assert_bearer_challenge(&app.get_as(MODERATION_QUEUE, editor).await);
+    // ...and a new one (a refresh still works) carries the author role: 403.
+    let refreshed = app.post(REFRESH, json!({"refresh_token": refresh})).await;
+    assert_eq!(refreshed.status, 200, "{}", refreshed.text);
+    assert_eq!(refreshed.body["user"]["role"], "author");
+    let author = refreshed.body["access_token"].as_str().expect("a token");
+    app.get_as(MODERATION_QUEUE, author)
+        .await
+        .assert_problem(403);
+    app.post_as("/api/v1/categories", author, json!({"name": "Demoted"}))
+        .await
+        .assert_problem(403);
+    let fresh = app.login(email, USER_PASSWORD).await;
+    app.get_as(MODERATION_QUEUE, &fresh)
+        .await
+        .assert_problem(403);
+    assert_eq!(app.get_as(ME, &fresh).await.body["role"], "author");
+}
+
+#[actix_web::test]
+async fn an_access_token_issued_before_a_new_password_is_401() {
+    let app = TestApp::spawn().await;
+    let (id, author) = app.user("author").await;
+    assert_eq!(app.get_as(ME, &author).await.status, 200);
+    let path = format!("/api/v1/users/{id}");
+    // Other changes leave the token alone.
+    let renamed = app
+        .patch_as(&path, &app.admin_token, json!({"display_name": "Renamed"}))
+        .await;
+    assert_eq!(renamed.status, 200, "{}", renamed.text);
+    assert_eq!(app.get_as(ME, &author).await.status, 200);
+    let changed = app
+        .patch_as(
+            &path,
+            &app.admin_token,
+            json!({"password": "a brand new password"}),
+        )
+        .await;
+    assert_eq!(changed.status, 200, "{}", changed.text);
+    assert_bearer_challenge(&app.get_as(ME, &author).await);
+    let email = renamed.body["email"].as_str().expect("an email");
+    let fresh = app.login(email, "a brand new password").await;
+    assert_eq!(app.get_as(ME, &fresh).await.status, 200);
+}
+
+#[actix_web::test]
+async fn a_deleted_users_refresh_token_no_longer_refreshes() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user("author").await;
+    let email = user["email"].as_str().expect("an email");
+    let token = refresh_token_of(&app.try_login(email, USER_PASSWORD).await);
+    let deleted = app
+        .delete_as(&format!("/api/v1/users/{}", user["id"]), &app.admin_token)
+        .await;
+    assert_eq!(deleted.status, 204, "{}", deleted.text);
+    assert_bearer_challenge(&app.post(REFRESH, json!({"refresh_token": token})).await);
+}
+
+#[actix_web::test]
+async fn a_login_flood_from_one_address_leaves_room_for_other_addresses() {
+    let app = TestApp::spawn_with(&[
+        ("TRUST_FORWARDED_FOR", "true"),
+        ("PASSWORD_HASHING_CONCURRENCY", "2"),
+        ("PASSWORD_HASHING_WAIT_MS", "60000"),
+    ])
+    .await;
+    let started = std::time::Instant::now();
+    let flood = app.start_posts(LOGIN, sprayed_logins(32));
+    actix_web::rt::time::sleep(Duration::from_millis(100)).await;
+    let body = json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}).to_string();
+    let asked = std::time::Instant::now();
+    let elsewhere = app
+        .send_raw(
+            actix_web::http::Method::POST,
+            LOGIN,
+            &[
+                ("Content-Type", "application/json"),
+                ("X-Forwarded-For", "198.51.100.7"),
+            ],
+            body.as_bytes(),
+        )
+        .await;
+    let waited = asked.elapsed();
+    assert_eq!(elsewhere.status, 200, "{}", elsewhere.text);
+    for answer in flood {
+        assert_bearer_challenge(&answer.await.expect("the request task ends"));
+    }
+    let flooded_for = started.elapsed();
+    // First come, first served alone, the other address would queue behind most of the
+    // flood; with the flood held to its share, it waits for at most one hash.
+    assert!(
+        waited * 4 < flooded_for,
+        "the login from elsewhere took {waited:?}, the flood {flooded_for:?}"
+    );
 }

@@ -247,7 +247,9 @@ export interface paths {
         /**
          * Log in with email and password.
          * @description Answers the same `401` for an unknown email and a wrong password. Attempts are limited
-         *     per client address and email (`429` with `Retry-After`).
+         *     per client address and email, and per client address whatever the email (`429` with
+         *     `Retry-After`). Passwords are checked a few at a time; when the server is flooded with
+         *     logins, an attempt that waited too long gets `503` with `Retry-After`.
          */
         post: operations["login"];
         delete?: never;
@@ -267,7 +269,8 @@ export interface paths {
         put?: never;
         /**
          * Log out.
-         * @description Revokes a refresh token, so it can no longer be traded for new tokens. Unknown tokens are
+         * @description Revokes a refresh token, and those of its session (its family: the tokens traded for
+         *     one another since the login), so none can be traded for new tokens. Unknown tokens are
          *     ignored, so logging out twice is harmless. Access tokens already issued stay valid until
          *     they expire (`ACCESS_TOKEN_TTL_SECONDS`).
          */
@@ -310,7 +313,9 @@ export interface paths {
         /**
          * Refresh the tokens.
          * @description Trades a refresh token for a new access token and a new refresh token. Refresh tokens are
-         *     single-use: the one sent stops working, so keep the new one.
+         *     single-use: the one sent stops working, so keep the new one. Sending a used one again
+         *     (a copy: stolen, or a retry) revokes every refresh token descended from the same login,
+         *     the newest included: that session must log in again.
          *
          *     Example body: `{"refresh_token":"<refresh_token from the login answer>"}`
          */
@@ -593,7 +598,8 @@ export interface paths {
         /**
          * Update a user account.
          * @description Admins only. Only the fields sent change. A new password signs the user out everywhere
-         *     (their refresh tokens are revoked); the last admin cannot be demoted (`409`).
+         *     (their access and refresh tokens stop working); a new role stops their access tokens (a
+         *     refresh gives one with the new role); the last admin cannot be demoted (`409`).
          *
          *     Example body: `{"role":"editor","bio":"Covers the city council."}`
          */
@@ -1532,7 +1538,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -2196,7 +2202,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -2362,7 +2368,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -3757,7 +3763,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too many attempts */
+            /** @description Too many attempts from this address, or for this email from this address */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -3794,7 +3800,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            /** @description Too many passwords being checked at once, or the database is briefly unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -4134,7 +4140,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Invalid, expired or used refresh token */
+            /** @description Invalid, expired or used refresh token (a used one revokes its whole family) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -4829,7 +4835,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -5301,7 +5307,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -5485,7 +5491,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -5714,7 +5720,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -5858,7 +5864,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -6015,7 +6021,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -6181,7 +6187,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -6527,7 +6533,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -6670,7 +6676,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -6803,7 +6809,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            /** @description Too many passwords being hashed at once, or the database is briefly unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -6868,7 +6874,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -7028,7 +7034,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -7212,7 +7218,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Missing, invalid or expired access token */
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
             401: {
                 headers: {
                     "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
@@ -7363,7 +7369,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            /** @description Too many passwords being hashed at once, or the database is briefly unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];

@@ -97,6 +97,7 @@ impl TestApp {
             ("DATABASE_URL", db_path.to_string_lossy().as_ref()),
             ("JWT_SECRET", JWT_SECRET),
             ("RATE_LIMIT_LOGINS_PER_MINUTE", "1000"),
+            ("RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE", "1000"),
             ("DB_POOL_SIZE", "4"),
         ]
         .iter()
@@ -213,6 +214,44 @@ impl TestApp {
             .as_str()
             .expect("an access token")
             .to_owned()
+    }
+
+    /// Sends these `POST`s all at once, each on its own connection, and returns the answers
+    /// in the order of `bodies`.
+    pub async fn post_all_at_once(&self, path: &str, bodies: Vec<Value>) -> Vec<Response> {
+        let mut responses = Vec::new();
+        for task in self.start_posts(path, bodies) {
+            responses.push(task.await.expect("the request task ends"));
+        }
+        responses
+    }
+
+    /// Starts these `POST`s, each on its own connection, without waiting for the answers.
+    pub fn start_posts(
+        &self,
+        path: &str,
+        bodies: Vec<Value>,
+    ) -> Vec<actix_web::rt::task::JoinHandle<Response>> {
+        let url = self.server.url(path);
+        bodies
+            .into_iter()
+            .map(|body| {
+                let url = url.clone();
+                actix_web::rt::spawn(async move {
+                    let client = awc::Client::builder()
+                        .timeout(Duration::from_secs(30))
+                        .finish();
+                    read(
+                        client
+                            .post(url)
+                            .send_json(&body)
+                            .await
+                            .expect("the server answers"),
+                    )
+                    .await
+                })
+            })
+            .collect()
     }
 
     /// Creates a user with the role through the API, as admin, and returns its body. The
