@@ -224,12 +224,20 @@ await flow("refresh", async () => {
   // (The access token may equal the old one: a JWT made in the same second with the same claims.)
   assert.equal(staff.tokens?.refreshToken, answer.refresh_token, "the new pair is kept");
   ok(await staff.api.GET("/api/v1/auth/me"));
-  // Refresh tokens are single-use: the old one is refused now.
+  // Refresh tokens are single-use: the old one is refused now, and presenting it again
+  // revokes its whole family (a stolen token is useless once either party uses it).
   const reuse = await pub.POST("/api/v1/auth/refresh", {
     body: { refresh_token: before.refreshToken },
   });
   assert.equal(reuse.response.status, 401, "the old refresh token is refused");
-  return "new pair; the old refresh token gets 401";
+  const family = await pub.POST("/api/v1/auth/refresh", {
+    body: { refresh_token: answer.refresh_token },
+  });
+  assert.equal(family.response.status, 401, "the token it was traded for is revoked too");
+  // The session is over: sign in again.
+  staff = createNewsroomClient(baseUrl);
+  await staff.login(adminEmail, adminPassword);
+  return "new pair; the old refresh token gets 401 and revokes the new one";
 });
 
 await flow("401 -> refresh -> retry", async () => {
