@@ -136,21 +136,11 @@ impl Scope<'_> {
     }
 }
 
-#[derive(QueryableByName)]
-struct Newest {
-    #[diesel(sql_type = BigInt)]
-    id: i64,
-    #[diesel(sql_type = Text)]
-    title: String,
-    #[diesel(sql_type = Text)]
-    excerpt: String,
-}
-
 /// The `limit` newest public matches (by id, that is by creation), with what ranks them.
 /// The newest are found through the index and its small covering index, then only their
 /// titles and excerpts are read, which sit before the long columns of a row.
 pub fn newest_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult<Vec<Candidate>> {
-    let newest: Vec<Newest> = scope
+    scope
         .public_matches(select(
             "SELECT newest.id, article.title, article.excerpt \
              FROM (SELECT articles_fts.rowid AS id",
@@ -160,15 +150,7 @@ pub fn newest_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult
              CROSS JOIN articles AS article ON article.id = newest.id",
         )
         .bind::<BigInt, _>(limit)
-        .load(conn)?;
-    Ok(newest
-        .into_iter()
-        .map(|row| Candidate {
-            id: row.id,
-            title: row.title,
-            excerpt: row.excerpt,
-        })
-        .collect())
+        .load(conn)
 }
 
 /// How many public matches there are.

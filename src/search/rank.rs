@@ -5,6 +5,9 @@
 //! computed in Rust over the titles and excerpts of the newest matches: FTS5's `bm25` spent
 //! most of an uncached search's time counting every match of every word for its weights.
 
+use diesel::QueryableByName;
+use diesel::sql_types::{BigInt, Text};
+
 use super::model::SearchTerms;
 use super::words::{Matcher, for_each_word};
 
@@ -13,10 +16,14 @@ const TITLE_WEIGHT: u32 = 10;
 /// What a word found in the excerpt counts.
 const EXCERPT_WEIGHT: u32 = 3;
 
-/// A match to rank: its id and the text that ranks it.
+/// A match to rank: its id and the text that ranks it, as `fts::newest_matches` reads it.
+#[derive(QueryableByName)]
 pub struct Candidate {
+    #[diesel(sql_type = BigInt)]
     pub id: i64,
+    #[diesel(sql_type = Text)]
     pub title: String,
+    #[diesel(sql_type = Text)]
     pub excerpt: String,
 }
 
