@@ -49,6 +49,15 @@ impl MaybeCaller {
     pub fn can(&self, action: Action) -> bool {
         self.0.is_some_and(|caller| caller.can(action))
     }
+
+    /// The refusal of an action on an article by `author_id` that is not public: staff who
+    /// may open it learn `why` (`409`); anyone else, only that there is no such article.
+    pub fn refuse_unpublished(&self, author_id: i64, why: &str) -> ApiError {
+        match self.can(Action::EditArticleOf { author_id }) {
+            true => ApiError::Conflict(why.to_owned()),
+            false => ApiError::not_found("article"),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -143,14 +143,10 @@ pub async fn post_comment(
         .write(move |conn| {
             let article = articles::find_row(conn, article_id)?;
             if !articles::row_is_public(&article, now()) {
-                // Staff who may see the article learn why; anyone else, that there is none.
-                let author_id = article.author_id;
-                return Err(match caller.can(Action::EditArticleOf { author_id }) {
-                    true => ApiError::Conflict(
-                        "comments are taken only on published articles".to_owned(),
-                    ),
-                    false => ApiError::not_found("article"),
-                });
+                return Err(caller.refuse_unpublished(
+                    article.author_id,
+                    "comments are taken only on published articles",
+                ));
             }
             if !article.comments_open {
                 return Err(ApiError::Forbidden(

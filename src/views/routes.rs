@@ -11,7 +11,7 @@ use super::queries;
 use crate::app::{AppState, client_address};
 use crate::articles::model::ArticleSummary;
 use crate::articles::queries::{self as articles, PublicFrom};
-use crate::auth::{Action, MaybeCaller};
+use crate::auth::MaybeCaller;
 use crate::db::version::PublicState;
 use crate::error::{ApiError, Problem};
 use crate::http::time::now;
@@ -90,14 +90,9 @@ async fn not_public(state: &web::Data<AppState>, caller: MaybeCaller, article_id
         .read(move |conn| articles::find_row(conn, article_id))
         .await;
     match row {
-        Ok(row)
-            if caller.can(Action::EditArticleOf {
-                author_id: row.author_id,
-            }) =>
-        {
-            ApiError::Conflict("views are counted only on public articles".to_owned())
+        Ok(row) => {
+            caller.refuse_unpublished(row.author_id, "views are counted only on public articles")
         }
-        Ok(_) => ApiError::not_found("article"),
         Err(error) => error,
     }
 }
