@@ -44,32 +44,45 @@ pub fn search(
         now: now(),
         category_ids: category_ids.as_deref(),
     };
-    let best = best_first(fts::newest_matches(conn, &scope, ranked)?, terms);
-    let found = i64::try_from(best.len()).unwrap_or(i64::MAX);
-    let matches = Matches {
-        ranked: best,
-        more: found >= ranked,
-    };
-    if !matches.more {
-        return Ok((results(conn, &scope, terms, &matches, page)?, found));
-    }
-    // Counting every match is the longest part of a broad search: it runs alongside the
-    // page when a second connection is free right now (a person typing waits for the
-    // longer of the two, not their sum), else after it.
+    // Counting every match is the longest part of a broad search (the first letters typed
+    // in a search box match nearly every article). When a second connection is free right
+    // now the count starts at once and runs alongside the ranking and the page, so a person
+    // typing waits for the longer of the two, not their sum; a narrow search's count is as
+    // cheap as its ranking. Otherwise the count comes after the page, when it is needed.
     match db.spare() {
         Some(mut spare) => std::thread::scope(|threads| {
             let counting = threads.spawn(|| fts::count_matches(&mut spare, &scope));
-            let page = results(conn, &scope, terms, &matches, page);
+            let found = ranked_page(conn, &scope, terms, ranked, page);
             let total = counting
                 .join()
                 .map_err(|_| ApiError::internal("counting the matches of a search panicked"))?;
-            Ok((page?, total?))
+            let (results, matches) = found?;
+            Ok((results, matches.total().unwrap_or(total?)))
         }),
         None => {
-            let page = results(conn, &scope, terms, &matches, page)?;
-            Ok((page, fts::count_matches(conn, &scope)?))
+            let (results, matches) = ranked_page(conn, &scope, terms, ranked, page)?;
+            let total = match matches.total() {
+                Some(total) => total,
+                None => fts::count_matches(conn, &scope)?,
+            };
+            Ok((results, total))
         }
     }
+}
+
+/// One page of the matches, and the ranked ones it was taken from.
+fn ranked_page(
+    conn: &mut Conn,
+    scope: &Scope,
+    terms: &SearchTerms,
+    ranked: i64,
+    page: Page,
+) -> Result<(Vec<SearchResult>, Matches), ApiError> {
+    let best = best_first(fts::newest_matches(conn, scope, ranked)?, terms);
+    let more = i64::try_from(best.len()).unwrap_or(i64::MAX) >= ranked;
+    let matches = Matches { ranked: best, more };
+    let results = results(conn, scope, terms, &matches, page)?;
+    Ok((results, matches))
 }
 
 /// The public matches of a search, as far as they are known before counting them.
@@ -81,6 +94,14 @@ struct Matches {
 }
 
 impl Matches {
+    /// How many matches there are, when the ranking holds them all.
+    fn total(&self) -> Option<i64> {
+        match self.more {
+            true => None,
+            false => Some(i64::try_from(self.ranked.len()).unwrap_or(i64::MAX)),
+        }
+    }
+
     /// The oldest of the ranked matches (`i64::MAX` when there are none): the older
     /// matches are those below it.
     fn oldest_ranked(&self) -> i64 {
