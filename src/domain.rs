@@ -229,6 +229,16 @@ impl Email {
     }
 }
 
+crate::text_enum! {
+    /// Where an article is in its life. A `published` article whose `published_at` is in
+    /// the future is scheduled: the public sees it from then on.
+    pub enum ArticleStatus {
+        Draft => "draft",
+        Published => "published",
+        Archived => "archived",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,21 +6,13 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::auth::Action;
+use crate::auth::policy::PublicFrom;
 use crate::db::schema::articles;
-use crate::domain::{self, Checks, Slug};
+use crate::domain::{self, ArticleStatus, Checks, Slug};
 use crate::error::ApiError;
 use crate::http::patch::present;
 use crate::http::{Change, Timestamp};
-
-crate::text_enum! {
-    /// Where an article is in its life. A `published` article whose `published_at` is in
-    /// the future is scheduled: the public sees it from then on.
-    pub enum ArticleStatus {
-        Draft => "draft",
-        Published => "published",
-        Archived => "archived",
-    }
-}
 
 crate::text_enum! {
     /// How `content` is written: sanitized HTML, or CommonMark rendered to HTML.
@@ -147,6 +139,16 @@ pub struct ArticleRow {
     pub reading_time_minutes: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl ArticleRow {
+    /// Reading this article, as the policy decides who may (`auth/policy.rs`).
+    pub fn reading(&self) -> Action {
+        Action::ReadArticle {
+            author_id: self.author_id,
+            public_from: PublicFrom::of(self.status, self.published_at),
+        }
+    }
 }
 
 /// An article in a list: everything but the content.

@@ -8,31 +8,23 @@ use std::collections::{HashMap, HashSet};
 
 use super::content;
 use super::model::{
-    ArticlePatch, ArticleRecord, ArticleRow, ArticleStatus, ArticleSummary, AuthorRef, CategoryRef,
-    ContentFormat, NewArticle,
+    ArticlePatch, ArticleRecord, ArticleRow, ArticleSummary, AuthorRef, CategoryRef, ContentFormat,
+    NewArticle,
 };
+use crate::auth::policy::{PublicFrom, public_articles};
 use crate::db::Conn;
 use crate::db::schema::{articles, categories, users};
-use crate::domain::Slug;
+use crate::domain::{ArticleStatus, Slug};
 use crate::error::ApiError;
 use crate::http::sort::SortField;
 use crate::http::time::now;
 use crate::http::{Change, ListParams};
 use crate::search::model::SearchTerms;
 
-/// Published, and not scheduled for later: what the public may see at `now`.
-#[dsl::auto_type]
-pub fn is_public(now: NaiveDateTime) -> _ {
-    let published: ArticleStatus = ArticleStatus::Published;
-    articles::status
-        .eq(published)
-        .and(articles::published_at.le(now))
-}
-
 /// Published articles in the outer query's category, for a correlated `article_count`.
 #[dsl::auto_type]
 pub fn public_count_in_category(now: NaiveDateTime) -> _ {
-    let public: is_public = is_public(now);
+    let public: public_articles = public_articles(now);
     articles::table
         .filter(articles::category_id.eq(categories::id.nullable()))
         .filter(public)
@@ -44,7 +36,7 @@ pub fn public_count_in_category(now: NaiveDateTime) -> _ {
 /// Published articles by the outer query's user, for a correlated `article_count`.
 #[dsl::auto_type]
 pub fn public_count_by_author(now: NaiveDateTime) -> _ {
-    let public: is_public = is_public(now);
+    let public: public_articles = public_articles(now);
     articles::table
         .filter(articles::author_id.eq(users::id))
         .filter(public)
@@ -113,7 +105,7 @@ type Boxed = articles::BoxedQuery<'static, Sqlite>;
 fn filtered(visibility: Visibility, filter: &ArticleFilter, now: NaiveDateTime) -> Boxed {
     let mut query = articles::table.into_boxed();
     query = match visibility {
-        Visibility::Public => query.filter(is_public(now)),
+        Visibility::Public => query.filter(public_articles(now)),
         Visibility::Status {
             status,
             only_author,
@@ -235,27 +227,6 @@ pub fn find_row(conn: &mut Conn, id: i64) -> Result<ArticleRow, ApiError> {
         .ok_or_else(|| ApiError::not_found("article"))
 }
 
-/// Whether the public may see the article at `now`.
-pub fn row_is_public(row: &ArticleRow, now: NaiveDateTime) -> bool {
-    PublicFrom::of(row.status, row.published_at).is_public_at(now)
-}
-
-/// When the public may see an article from: its date once it is published (a date still to
-/// come while it is scheduled), never while it is not published. The Rust side of
-/// [`is_public`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PublicFrom(Option<NaiveDateTime>);
-
-impl PublicFrom {
-    pub fn of(status: ArticleStatus, published_at: Option<NaiveDateTime>) -> Self {
-        Self(published_at.filter(|_| status == ArticleStatus::Published))
-    }
-
-    pub fn is_public_at(self, now: NaiveDateTime) -> bool {
-        self.0.is_some_and(|at| at <= now)
-    }
-}
-
 /// When the article is public from; never for an article that does not exist.
 pub fn public_from(conn: &mut Conn, id: i64) -> QueryResult<PublicFrom> {
     let found: Option<(ArticleStatus, Option<NaiveDateTime>)> = articles::table
@@ -263,7 +234,7 @@ pub fn public_from(conn: &mut Conn, id: i64) -> QueryResult<PublicFrom> {
         .select((articles::status, articles::published_at))
         .first(conn)
         .optional()?;
-    Ok(found.map_or(PublicFrom(None), |(status, at)| PublicFrom::of(status, at)))
+    Ok(found.map_or(PublicFrom::NEVER, |(status, at)| PublicFrom::of(status, at)))
 }
 
 /// The published neighbours of an article by `published_at`: (previous, next).
@@ -277,7 +248,7 @@ pub fn adjacent(
     let neighbours = |conn: &mut Conn, older: bool| -> QueryResult<Option<i64>> {
         let mut query = articles::table
             .select(articles::id)
-            .filter(is_public(now))
+            .filter(public_articles(now))
             .into_boxed();
         if let Some(category_id) = category_id {
             query = match category_id {
@@ -325,7 +296,7 @@ pub fn related(
 ) -> Result<Vec<ArticleSummary>, ApiError> {
     let mut query = articles::table
         .select((articles::id, articles::title, articles::excerpt))
-        .filter(is_public(now()))
+        .filter(public_articles(now()))
         .filter(articles::id.ne(row.id))
         .into_boxed();
     query = match category_id {
@@ -519,7 +490,7 @@ pub fn public_after(
 ) -> QueryResult<Vec<(i64, NaiveDateTime)>> {
     let rows: Vec<(i64, Option<NaiveDateTime>)> = articles::table
         .filter(articles::id.gt(after_id))
-        .filter(is_public(now))
+        .filter(public_articles(now))
         .filter(articles::comments_open.eq(true))
         .select((articles::id, articles::published_at))
         .order(articles::id)

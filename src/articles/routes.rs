@@ -6,15 +6,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::model::{
-    Article, ArticlePatch, ArticlePatchBody, ArticleRow, ArticleStatus, ArticleSummary, NewArticle,
-    NewArticleBody,
+    Article, ArticlePatch, ArticlePatchBody, ArticleRow, ArticleSummary, NewArticle, NewArticleBody,
 };
 use super::queries::{self, ArticleFilter, ArticleKey, ArticleSort, Visibility};
 use crate::app::AppState;
 use crate::auth::{Action, Caller, MaybeCaller};
 use crate::db::Conn;
+use crate::domain::ArticleStatus;
 use crate::error::{ApiError, Problem};
-use crate::http::time::now;
 use crate::http::{Json, ListParams, Paginated, Query, Timestamp, created, pagination, resource};
 use crate::search::model::SearchTerms;
 
@@ -237,19 +236,11 @@ fn visible_row(
     caller: MaybeCaller,
 ) -> Result<(ArticleRow, String), ApiError> {
     let (row, html) = queries::find(conn, key)?;
-    if may_see(&row, caller) {
+    if caller.can(row.reading()) {
         Ok((row, html))
     } else {
         Err(ApiError::not_found("article"))
     }
-}
-
-/// Whether the caller may see the article: published and due, or theirs to edit.
-pub fn may_see(row: &ArticleRow, caller: MaybeCaller) -> bool {
-    queries::row_is_public(row, now())
-        || caller.can(Action::EditArticleOf {
-            author_id: row.author_id,
-        })
 }
 
 /// Create an article.

@@ -1,7 +1,15 @@
-//! Who may do what: the one place where permissions are decided.
+//! Who may do what: the one place where permissions are decided, the rule of which
+//! articles the public sees among them.
+
+use chrono::NaiveDateTime;
+use diesel::dsl;
+use diesel::prelude::*;
 
 use super::caller::{Caller, MaybeCaller};
+use crate::db::schema::articles;
+use crate::domain::ArticleStatus;
 use crate::error::ApiError;
+use crate::http::time::now;
 use crate::users::model::Role;
 
 /// Everything that needs a permission.
@@ -19,12 +27,63 @@ pub enum Action {
     SeeAllUnpublished,
     /// Read the moderation queue and change comments.
     ModerateComments,
+    /// Read the article of `author_id`: anyone once it is public, whoever may edit it
+    /// before and after.
+    ReadArticle {
+        author_id: i64,
+        public_from: PublicFrom,
+    },
+}
+
+/// What the public sees: an article that is published and whose date has come (a
+/// `published` article dated later is scheduled). This is the rule as a value, read from
+/// one article; [`public_articles`] is the same rule as a query filter, for lists, counts
+/// and search. Drafts, archived and scheduled articles are seen only by whoever may edit
+/// them (`Action::ReadArticle`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicFrom(Option<NaiveDateTime>);
+
+impl PublicFrom {
+    /// Not public, ever: a draft, an archived article, or none at all.
+    pub const NEVER: Self = Self(None);
+
+    pub fn of(status: ArticleStatus, published_at: Option<NaiveDateTime>) -> Self {
+        Self(published_at.filter(|_| status == ArticleStatus::Published))
+    }
+
+    pub fn is_public_at(self, now: NaiveDateTime) -> bool {
+        self.0.is_some_and(|at| at <= now)
+    }
+}
+
+/// The articles the public may see at `now`, as a filter of any query on `articles`: the
+/// rule of [`PublicFrom`].
+#[dsl::auto_type]
+pub fn public_articles(now: NaiveDateTime) -> _ {
+    let published: ArticleStatus = ArticleStatus::Published;
+    articles::status
+        .eq(published)
+        .and(articles::published_at.le(now))
+}
+
+/// The articles that are published but dated later than `now`: scheduled, public from
+/// their date.
+#[dsl::auto_type]
+pub fn scheduled_articles(now: NaiveDateTime) -> _ {
+    let published: ArticleStatus = ArticleStatus::Published;
+    articles::status
+        .eq(published)
+        .and(articles::published_at.gt(now))
 }
 
 impl Caller {
     pub fn can(&self, action: Action) -> bool {
         match (self.role, action) {
             (Role::Admin, _) => true,
+            (_, Action::ReadArticle { .. }) if action.anyone_may() => true,
+            (_, Action::ReadArticle { author_id, .. }) => {
+                self.can(Action::EditArticleOf { author_id })
+            }
             (Role::Editor, Action::ManageUsers) => false,
             (Role::Editor, _) => true,
             (Role::Author, Action::WriteArticles) => true,
@@ -45,9 +104,22 @@ impl Caller {
     }
 }
 
+impl Action {
+    /// Whether anyone may do it, signed in or not.
+    pub fn anyone_may(self) -> bool {
+        match self {
+            Action::ReadArticle { public_from, .. } => public_from.is_public_at(now()),
+            _ => false,
+        }
+    }
+}
+
 impl MaybeCaller {
     pub fn can(&self, action: Action) -> bool {
-        self.0.is_some_and(|caller| caller.can(action))
+        match self.0 {
+            Some(caller) => caller.can(action),
+            None => action.anyone_may(),
+        }
     }
 
     /// The refusal of an action on an article by `author_id` that is not public: staff who

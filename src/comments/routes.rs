@@ -62,7 +62,8 @@ pub async fn list_article_comments(
         .db
         .read(move |conn| {
             let article = articles::find_row(conn, article_id)?;
-            if !articles::row_is_public(&article, now()) {
+            // Comments are listed for the public only (staff read them in the queue).
+            if !article.reading().anyone_may() {
                 return Err(ApiError::not_found("article"));
             }
             let filter = CommentFilter {
@@ -142,7 +143,7 @@ pub async fn post_comment(
         .db
         .write(move |conn| {
             let article = articles::find_row(conn, article_id)?;
-            if !articles::row_is_public(&article, now()) {
+            if !article.reading().anyone_may() {
                 return Err(caller.refuse_unpublished(
                     article.author_id,
                     "comments are taken only on published articles",

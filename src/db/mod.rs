@@ -1,6 +1,7 @@
 //! The database: the connection pool, embedded migrations, and the helpers that run diesel
 //! on the blocking thread pool, never on actix's async workers.
 
+pub mod raw;
 pub mod schema;
 mod sqlite;
 pub mod version;

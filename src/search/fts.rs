@@ -9,15 +9,17 @@ use chrono::NaiveDateTime;
 use diesel::dsl::sql;
 use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
-use diesel::query_builder::{BoxedSqlQuery, SqlQuery};
-use diesel::sql_types::{BigInt, Bool, Text, Timestamp};
+use diesel::query_builder::QueryFragment;
+use diesel::sql_types::{BigInt, Bool, Text};
 use diesel::sqlite::Sqlite;
 
 use super::model::SearchTerms;
 use super::rank::Candidate;
-use crate::articles::model::ArticleStatus;
+use crate::auth::policy::{public_articles, scheduled_articles};
 use crate::db::Conn;
+use crate::db::raw::RawQuery;
 use crate::db::schema::articles;
+use crate::domain::ArticleStatus;
 
 /// What the index's `search_status` column holds before an article's status, so that the
 /// status is a word no reader can type (their words are letters and digits).
@@ -80,31 +82,35 @@ pub struct Scope<'a> {
     pub category_ids: Option<&'a [i64]>,
 }
 
-type Query = BoxedSqlQuery<'static, Sqlite, SqlQuery>;
+type Query = RawQuery<Sqlite>;
 
 /// A query to finish with a [`Scope`]: its `head`, a SELECT list (maybe after a WITH).
 fn select(head: &str) -> Query {
-    diesel::sql_query(head).into_boxed()
+    RawQuery::new(head)
 }
 
 impl Scope<'_> {
-    /// `head` over the published matches whose date is `when` (`<=`: public now, `>`:
-    /// scheduled), for the caller to finish with more conditions, an order and a limit.
+    /// `head` over the matches among `articles` (a filter of the policy's, public or
+    /// scheduled ones), for the caller to finish with more conditions, an order and a limit.
     ///
     /// The index drives the join (CROSS JOIN keeps that order), so a query ordered by rowid
     /// stops after its limit. Status, date and category come from a small covering index
     /// rather than from the article rows, whose status and date sit behind the long content
-    /// columns. The visibility rule is `articles::queries::is_public`.
-    fn published_matches(&self, head: Query, when: &str) -> Query {
-        head.sql(format!(
+    /// columns.
+    fn matches_among(
+        &self,
+        head: Query,
+        articles: impl QueryFragment<Sqlite> + Send + 'static,
+    ) -> Query {
+        head.sql(
             " FROM articles_fts \
              CROSS JOIN articles INDEXED BY articles_search_visibility \
                  ON articles.id = articles_fts.rowid \
-             WHERE articles_fts MATCH ? AND articles.status = ? AND articles.published_at {when} ?"
-        ))
+             WHERE articles_fts MATCH ",
+        )
         .bind::<Text, _>(self.expression.to_owned())
-        .bind::<Text, _>(ArticleStatus::Published)
-        .bind::<Timestamp, _>(self.now)
+        .sql(" AND ")
+        .expression(articles)
     }
 
     /// `head` over the matches whose status is `published` (scheduled ones too), read from
@@ -116,7 +122,7 @@ impl Scope<'_> {
             .filter(|&&status| status != ArticleStatus::Published)
             .map(|status| format!("\"{STATUS_MARK}{}\"", status.as_str()))
             .collect();
-        head.sql(" FROM articles_fts WHERE articles_fts MATCH ?")
+        head.sql(" FROM articles_fts WHERE articles_fts MATCH ")
             .bind::<Text, _>(format!(
                 "{} NOT ({})",
                 self.expression,
@@ -126,12 +132,13 @@ impl Scope<'_> {
 
     /// `head` over the matches the public may see (in the categories, when given).
     fn public_matches(&self, head: Query) -> Query {
-        let query = self.published_matches(head, "<=");
+        let query = self.matches_among(head, public_articles(self.now));
         match self.category_ids {
             None => query,
             Some(ids) => query
-                .sql(" AND articles.category_id IN (SELECT value FROM json_each(?))")
-                .bind::<Text, _>(json_array(ids)),
+                .sql(" AND articles.category_id IN (SELECT value FROM json_each(")
+                .bind::<Text, _>(json_array(ids))
+                .sql("))"),
         }
     }
 }
@@ -145,11 +152,9 @@ pub fn newest_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult
             "SELECT newest.id, article.title, article.excerpt \
              FROM (SELECT articles_fts.rowid AS id",
         ))
-        .sql(
-            " ORDER BY articles_fts.rowid DESC LIMIT ?) AS newest \
-             CROSS JOIN articles AS article ON article.id = newest.id",
-        )
+        .sql(" ORDER BY articles_fts.rowid DESC LIMIT ")
         .bind::<BigInt, _>(limit)
+        .sql(") AS newest CROSS JOIN articles AS article ON article.id = newest.id")
         .load(conn)
 }
 
@@ -169,13 +174,13 @@ pub fn count_matches(conn: &mut Conn, scope: &Scope) -> QueryResult<i64> {
         .get_result(conn)?;
     // Scheduled articles are the latest written: the lookups start at the oldest of them.
     let scheduled: Count = scope
-        .published_matches(select("SELECT count(*) AS count"), ">")
-        .sql(
-            " AND articles_fts.rowid >= ( \
-                 SELECT min(id) FROM articles WHERE status = ? AND published_at > ?)",
+        .matches_among(
+            select("SELECT count(*) AS count"),
+            scheduled_articles(scope.now),
         )
-        .bind::<Text, _>(ArticleStatus::Published)
-        .bind::<Timestamp, _>(scope.now)
+        .sql(" AND articles_fts.rowid >= (SELECT min(id) FROM articles WHERE ")
+        .expression(scheduled_articles(scope.now))
+        .sql(")")
         .get_result(conn)?;
     Ok(published.count - scheduled.count)
 }
@@ -190,9 +195,11 @@ pub fn older_matches(
 ) -> QueryResult<Vec<i64>> {
     let older: Vec<Id> = scope
         .public_matches(select("SELECT articles_fts.rowid AS id"))
-        .sql(" AND articles_fts.rowid < ? ORDER BY articles_fts.rowid DESC LIMIT ? OFFSET ?")
+        .sql(" AND articles_fts.rowid < ")
         .bind::<BigInt, _>(before)
+        .sql(" ORDER BY articles_fts.rowid DESC LIMIT ")
         .bind::<BigInt, _>(limit)
+        .sql(" OFFSET ")
         .bind::<BigInt, _>(offset)
         .load(conn)?;
     Ok(older.into_iter().map(|row| row.id).collect())

@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 use std::collections::HashSet;
 
 use crate::articles::content;
-use crate::articles::model::{ArticleRecord, ArticleStatus, ContentFormat};
+use crate::articles::model::{ArticleRecord, ContentFormat};
 use crate::articles::queries as articles;
 use crate::comments::queries as comments;
 use crate::http::time::now;
@@ -23,7 +23,7 @@ use crate::auth::password;
 use crate::categories::model::NewCategory;
 use crate::categories::queries as categories;
 use crate::db::Db;
-use crate::domain::{Email, Slug};
+use crate::domain::{ArticleStatus, Email, Slug};
 use crate::error::ApiError;
 use crate::users::model::{NewUser, Role};
 use crate::users::queries as users;

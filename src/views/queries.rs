@@ -7,7 +7,7 @@ use diesel::sql_types::BigInt;
 
 use super::buffer::Pending;
 use super::model::{DailyViews, PopularBy, ViewStats, Window};
-use crate::articles::queries::is_public;
+use crate::auth::policy::public_articles;
 use crate::comments::model::CommentStatus;
 use crate::db::Conn;
 use crate::db::schema::{article_views_daily as daily, articles, comments};
@@ -97,13 +97,13 @@ pub fn popular(
         .map(|days| now.date() - Duration::days(days - 1));
     match (by, since) {
         (PopularBy::Views, None) => articles::table
-            .filter(is_public(now))
+            .filter(public_articles(now))
             .select((articles::id, articles::view_count))
             .order((articles::view_count.desc(), articles::id.desc()))
             .limit(limit)
             .load(conn),
         (PopularBy::Comments, None) => articles::table
-            .filter(is_public(now))
+            .filter(public_articles(now))
             .select((articles::id, articles::comment_count))
             .order((articles::comment_count.desc(), articles::id.desc()))
             .limit(limit)
@@ -114,7 +114,7 @@ pub fn popular(
             .filter(comments::status.eq(CommentStatus::Approved))
             .filter(crate::comments::queries::in_public_thread())
             .filter(comments::created_at.ge(since.and_time(chrono::NaiveTime::MIN)))
-            .filter(is_public(now))
+            .filter(public_articles(now))
             .group_by(comments::article_id)
             .select((comments::article_id, dsl::count_star()))
             .order((dsl::count_star().desc(), comments::article_id.desc()))
@@ -148,7 +148,7 @@ fn views_in_window(
     let ids: Vec<i64> = ranked.iter().map(|(id, _)| *id).collect();
     let public: Vec<i64> = articles::table
         .filter(articles::id.eq_any(&ids))
-        .filter(is_public(now))
+        .filter(public_articles(now))
         .select(articles::id)
         .load(conn)?;
     let visible: Vec<(i64, i64)> = ranked
@@ -164,7 +164,7 @@ fn views_in_window(
     daily::table
         .inner_join(articles::table)
         .filter(daily::day.ge(since))
-        .filter(is_public(now))
+        .filter(public_articles(now))
         .group_by(daily::article_id)
         .select((daily::article_id, views.clone()))
         .order((views.desc(), daily::article_id.desc()))

@@ -10,8 +10,9 @@ use super::model::{PopularArticle, PopularBy, PopularQuery, ViewStats, Window};
 use super::queries;
 use crate::app::{AppState, client_address};
 use crate::articles::model::ArticleSummary;
-use crate::articles::queries::{self as articles, PublicFrom};
+use crate::articles::queries as articles;
 use crate::auth::MaybeCaller;
+use crate::auth::policy::PublicFrom;
 use crate::db::version::PublicState;
 use crate::error::{ApiError, Problem};
 use crate::http::time::now;
@@ -165,7 +166,7 @@ pub async fn view_stats(
         .db
         .read(move |conn| {
             let row = articles::find_row(conn, article_id)?;
-            if !crate::articles::routes::may_see(&row, caller) {
+            if !caller.can(row.reading()) {
                 return Err(ApiError::not_found("article"));
             }
             Ok(queries::stats(

@@ -21,3 +21,4 @@ mod service;
 mod spec;
 mod users;
 mod views;
+mod visibility;
