@@ -163,7 +163,7 @@ fi
 
 if part plans; then
 echo
-echo "== query plans (the SQL the list and search endpoints run, as src/articles/queries.rs and src/search/fts.rs write it; none may SCAN articles)"
+echo "== query plans (the SQL the list and search endpoints run, as src/articles/queries.rs and src/fulltext/fts.rs write it; none may SCAN articles)"
 python3 - "$DB" <<'PY'
 import sqlite3, sys
 db = sqlite3.connect(sys.argv[1])
@@ -175,7 +175,7 @@ ids = f"SELECT articles.id FROM articles WHERE {public}"
 newest = "ORDER BY articles.published_at DESC, articles.id DESC"
 # Search, for "port" typed (the last word a prefix): the newest SEARCH_RANKED_MATCHES
 # public matches with the titles and excerpts that rank them (ranking and snippets are
-# made in Rust, src/search/rank.rs and snippet.rs), the total (from the index alone, less
+# made in Rust, src/fulltext/rank.rs and snippet.rs), the total (from the index alone, less
 # the scheduled), the older matches after the ranked ones, and the texts of one page.
 match = "articles_fts MATCH '\"port\"*'"
 matches = ("FROM articles_fts CROSS JOIN articles INDEXED BY articles_search_visibility "

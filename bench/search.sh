@@ -6,10 +6,10 @@
 # Every anonymous GET under /api/v1 goes through the one response cache of public reads
 # (src/http/cache.rs), keyed on the path and the sorted query string: a search asked again
 # while its answer is cached runs no SQL. A search never asked before by the server
-# process (cold) runs the SQL of src/search/fts.rs (FTS5 MATCH: the newest
+# process (cold) runs the SQL of src/fulltext/fts.rs (FTS5 MATCH: the newest
 # SEARCH_RANKED_MATCHES matches with their titles and excerpts, an exact count, alongside
 # on a second connection when one is free) and ranks them and makes the snippets of one
-# page in Rust (src/search/rank.rs, snippet.rs).
+# page in Rust (src/fulltext/rank.rs, snippet.rs).
 #
 # The targets, for searches never asked before, on the 100,000-article demo database:
 #   cold at 1 connection (a person typing)       p50 under 3 ms, p99 under 10 ms

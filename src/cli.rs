@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::app::{self, AppState};
+use crate::auth::Role;
 use crate::config::Config;
 use crate::db::Db;
-use crate::users::model::{NewUser, NewUserBody, Role};
+use crate::users::model::{NewUser, NewUserBody};
 use crate::{openapi, seed, views};
 
 #[derive(Debug, Parser)]

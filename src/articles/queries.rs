@@ -12,38 +12,15 @@ use super::model::{
     NewArticle,
 };
 use crate::auth::policy::{PublicFrom, public_articles};
+use crate::categories::queries::require_exists as require_category;
 use crate::db::Conn;
 use crate::db::schema::{articles, categories, users};
 use crate::domain::{ArticleStatus, Slug};
 use crate::error::ApiError;
+use crate::fulltext::terms::SearchTerms;
 use crate::http::sort::SortField;
 use crate::http::time::now;
 use crate::http::{Change, ListParams};
-use crate::search::model::SearchTerms;
-
-/// Published articles in the outer query's category, for a correlated `article_count`.
-#[dsl::auto_type]
-pub fn public_count_in_category(now: NaiveDateTime) -> _ {
-    let public: public_articles = public_articles(now);
-    articles::table
-        .filter(articles::category_id.eq(categories::id.nullable()))
-        .filter(public)
-        .select(dsl::count_star())
-        .single_value()
-        .assume_not_null()
-}
-
-/// Published articles by the outer query's user, for a correlated `article_count`.
-#[dsl::auto_type]
-pub fn public_count_by_author(now: NaiveDateTime) -> _ {
-    let public: public_articles = public_articles(now);
-    articles::table
-        .filter(articles::author_id.eq(users::id))
-        .filter(public)
-        .select(dsl::count_star())
-        .single_value()
-        .assume_not_null()
-}
 
 /// How `/articles` can be sorted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +110,7 @@ fn filtered(visibility: Visibility, filter: &ArticleFilter, now: NaiveDateTime) 
         query = query.filter(articles::published_at.lt(before));
     }
     if let Some(terms) = &filter.search {
-        query = query.filter(crate::search::fts::matching(terms));
+        query = query.filter(crate::fulltext::fts::matching(terms));
     }
     query
 }
@@ -340,61 +317,8 @@ fn terms(text: &str) -> HashSet<String> {
         .collect()
 }
 
-/// The category and all of its descendants.
-pub fn category_with_descendants(conn: &mut Conn, root: i64) -> QueryResult<Vec<i64>> {
-    let edges: Vec<(i64, Option<i64>)> = categories::table
-        .select((categories::id, categories::parent_id))
-        .load(conn)?;
-    let mut found = vec![root];
-    let mut next = 0;
-    while next < found.len() {
-        let parent = found[next];
-        found.extend(
-            edges
-                .iter()
-                .filter(|(id, p)| *p == Some(parent) && !found.contains(id))
-                .map(|(id, _)| *id)
-                .collect::<Vec<_>>(),
-        );
-        next += 1;
-    }
-    Ok(found)
-}
-
-/// The category named by an id or a slug: an id first, then a slug (slugs may be digits).
-pub fn category_id(conn: &mut Conn, id_or_slug: &str) -> QueryResult<Option<i64>> {
-    categories::table
-        .filter(categories::slug.eq(id_or_slug))
-        .or_filter(categories::id.nullable().eq(id_or_slug.parse::<i64>().ok()))
-        .select(categories::id)
-        .order(categories::slug.eq(id_or_slug))
-        .first(conn)
-        .optional()
-}
-
-/// The author named by an id or a slug.
-pub fn author_id(conn: &mut Conn, id_or_slug: &str) -> QueryResult<Option<i64>> {
-    users::table
-        .filter(users::slug.eq(id_or_slug))
-        .or_filter(users::id.nullable().eq(id_or_slug.parse::<i64>().ok()))
-        .select(users::id)
-        .order(users::slug.eq(id_or_slug))
-        .first(conn)
-        .optional()
-}
-
 fn slug_taken(conn: &mut Conn, slug: &str) -> QueryResult<bool> {
     dsl::select(dsl::exists(articles::table.filter(articles::slug.eq(slug)))).get_result(conn)
-}
-
-fn check_category(conn: &mut Conn, category_id: i64) -> Result<(), ApiError> {
-    let exists: bool =
-        dsl::select(dsl::exists(categories::table.find(category_id))).get_result(conn)?;
-    if exists {
-        Ok(())
-    } else {
-        Err(ApiError::invalid("category_id", "no category has this id"))
-    }
 }
 
 /// The columns derived from an article's content.
@@ -429,7 +353,7 @@ fn publication_date(
 
 pub fn insert(conn: &mut Conn, new: NewArticle, author_id: i64) -> Result<i64, ApiError> {
     if let Some(category_id) = new.category_id {
-        check_category(conn, category_id)?;
+        require_category(conn, category_id)?;
     }
     let slug = Slug::claim(new.slug, &new.title, "article", |s| slug_taken(conn, s))?;
     let rendered = rendered(&new.content, new.content_format, new.excerpt);
@@ -560,7 +484,7 @@ pub fn update(conn: &mut Conn, id: i64, patch: ArticlePatch) -> Result<(), ApiEr
         slug.check_free(Some(&current.slug), |s| slug_taken(conn, s))?;
     }
     if let Change::Set(category_id) = patch.category_id {
-        check_category(conn, category_id)?;
+        require_category(conn, category_id)?;
     }
     let mut changes = ArticleChanges {
         title: patch.title,
@@ -645,32 +569,4 @@ pub fn delete(conn: &mut Conn, id: i64) -> Result<(), ApiError> {
         return Err(ApiError::not_found("article"));
     }
     Ok(())
-}
-
-/// Whether any article (in any status) belongs to the category.
-pub fn category_in_use(conn: &mut Conn, category_id: i64) -> QueryResult<bool> {
-    dsl::select(dsl::exists(
-        articles::table.filter(articles::category_id.eq(category_id)),
-    ))
-    .get_result(conn)
-}
-
-/// Whether any article (in any status) was written by the user.
-pub fn author_has_articles(conn: &mut Conn, user_id: i64) -> QueryResult<bool> {
-    dsl::select(dsl::exists(
-        articles::table.filter(articles::author_id.eq(user_id)),
-    ))
-    .get_result(conn)
-}
-
-pub fn move_to_category(conn: &mut Conn, from: i64, to: i64) -> QueryResult<usize> {
-    diesel::update(articles::table.filter(articles::category_id.eq(from)))
-        .set(articles::category_id.eq(to))
-        .execute(conn)
-}
-
-pub fn move_to_author(conn: &mut Conn, from: i64, to: i64) -> QueryResult<usize> {
-    diesel::update(articles::table.filter(articles::author_id.eq(from)))
-        .set(articles::author_id.eq(to))
-        .execute(conn)
 }

@@ -11,11 +11,13 @@ use super::model::{
 use super::queries::{self, ArticleFilter, ArticleKey, ArticleSort, Visibility};
 use crate::app::AppState;
 use crate::auth::{Action, Caller, MaybeCaller};
+use crate::authors::queries as authors;
+use crate::categories::queries as categories;
 use crate::db::Conn;
 use crate::domain::ArticleStatus;
 use crate::error::{ApiError, Problem};
+use crate::fulltext::terms::SearchTerms;
 use crate::http::{Json, ListParams, Paginated, Query, Timestamp, created, pagination, resource};
-use crate::search::model::SearchTerms;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource(
@@ -144,13 +146,13 @@ fn resolve_filter(
         ..Default::default()
     };
     if let Some(category) = &query.category {
-        let Some(id) = queries::category_id(conn, category)? else {
+        let Some(id) = categories::category_id(conn, category)? else {
             return Ok(None);
         };
-        filter.category_ids = Some(queries::category_with_descendants(conn, id)?);
+        filter.category_ids = Some(categories::category_with_descendants(conn, id)?);
     }
     if let Some(author) = &query.author {
-        let Some(id) = queries::author_id(conn, author)? else {
+        let Some(id) = authors::author_id(conn, author)? else {
             return Ok(None);
         };
         filter.author_id = Some(id);

@@ -17,11 +17,10 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+use super::Role;
 use crate::app::AppState;
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::users::model::Role;
-use crate::users::queries as users;
 
 /// A signed-in user, with the role they have now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,7 +145,7 @@ impl Standings {
         }
         let changes_before = self.changes.load(Ordering::SeqCst);
         let standing = db
-            .read(move |conn| Ok(users::standing(conn, user_id)?))
+            .read(move |conn| Ok(super::queries::standing(conn, user_id)?))
             .await?
             .map(|(role, token_version)| Standing {
                 role,

@@ -6,8 +6,10 @@ pub mod model;
 pub mod password;
 pub mod policy;
 pub mod queries;
+pub mod role;
 pub mod routes;
 pub mod tokens;
 
 pub use caller::{Caller, MaybeCaller};
 pub use policy::Action;
+pub use role::Role;

@@ -5,12 +5,12 @@ use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
 
+use super::Role;
 use super::caller::{Caller, MaybeCaller};
 use crate::db::schema::articles;
 use crate::domain::ArticleStatus;
 use crate::error::ApiError;
 use crate::http::time::now;
-use crate::users::model::Role;
 
 /// Everything that needs a permission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

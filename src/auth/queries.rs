@@ -1,12 +1,24 @@
-//! Refresh token storage: only hashes are kept, each token is used once, and a token used
-//! twice revokes its family (every token descended from the same login).
+//! What authentication reads and writes: each user's standing (role and token version), and
+//! refresh token storage, where only hashes are kept, each token is used once, and a token
+//! used twice revokes its family (every token descended from the same login).
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
+use super::Role;
 use super::tokens::hash_refresh_token;
 use crate::db::Conn;
-use crate::db::schema::refresh_tokens;
+use crate::db::schema::{refresh_tokens, users};
+
+/// What an access token of the user is checked against: their role and token version;
+/// `None` once the user is deleted.
+pub fn standing(conn: &mut Conn, id: i64) -> QueryResult<Option<(Role, i64)>> {
+    users::table
+        .find(id)
+        .select((users::role, users::token_version))
+        .first(conn)
+        .optional()
+}
 
 pub fn store(
     conn: &mut Conn,

@@ -6,9 +6,9 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::Role;
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::users::model::Role;
 
 /// The claims of an access token.
 #[derive(Debug, Serialize, Deserialize)]

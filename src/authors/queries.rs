@@ -1,11 +1,13 @@
 //! Author queries: users with their count of published articles.
 
+use chrono::NaiveDateTime;
+use diesel::dsl;
 use diesel::prelude::*;
 
 use super::model::Author;
-use crate::articles::queries::public_count_by_author;
+use crate::auth::policy::public_articles;
 use crate::db::Conn;
-use crate::db::schema::users;
+use crate::db::schema::{articles, users};
 use crate::error::ApiError;
 use crate::http::ListParams;
 use crate::http::sort::SortField;
@@ -84,4 +86,27 @@ pub fn find(conn: &mut Conn, key: AuthorKey) -> Result<Author, ApiError> {
         .first(conn)
         .optional()?
         .ok_or_else(|| ApiError::not_found("author"))
+}
+
+/// Published articles by the outer query's user, for a correlated `article_count`.
+#[dsl::auto_type]
+pub fn public_count_by_author(now: NaiveDateTime) -> _ {
+    let public: public_articles = public_articles(now);
+    articles::table
+        .filter(articles::author_id.eq(users::id))
+        .filter(public)
+        .select(dsl::count_star())
+        .single_value()
+        .assume_not_null()
+}
+
+/// The author named by an id or a slug.
+pub fn author_id(conn: &mut Conn, id_or_slug: &str) -> QueryResult<Option<i64>> {
+    users::table
+        .filter(users::slug.eq(id_or_slug))
+        .or_filter(users::id.nullable().eq(id_or_slug.parse::<i64>().ok()))
+        .select(users::id)
+        .order(users::slug.eq(id_or_slug))
+        .first(conn)
+        .optional()
 }

@@ -1,12 +1,13 @@
 //! Category queries.
 
+use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
 
 use super::model::{Category, CategoryPatch, NewCategory};
-use crate::articles::queries::{self as articles, public_count_in_category};
+use crate::auth::policy::public_articles;
 use crate::db::Conn;
-use crate::db::schema::categories;
+use crate::db::schema::{articles, categories};
 use crate::domain::Slug;
 
 use crate::error::ApiError;
@@ -206,9 +207,9 @@ pub fn delete(conn: &mut Conn, id: i64, reassign_to: Option<i64>) -> Result<(), 
             if !exists(conn, target)? {
                 return Err(ApiError::invalid("reassign_to", "no category has this id"));
             }
-            articles::move_to_category(conn, id, target)?;
+            move_articles(conn, id, target)?;
         }
-        None if articles::category_in_use(conn, id)? => {
+        None if in_use(conn, id)? => {
             return Err(ApiError::Conflict(
                 "the category has articles: pass ?reassign_to={category id} to move them first"
                     .to_owned(),
@@ -221,4 +222,74 @@ pub fn delete(conn: &mut Conn, id: i64, reassign_to: Option<i64>) -> Result<(), 
         .execute(conn)?;
     diesel::delete(categories::table.find(id)).execute(conn)?;
     Ok(())
+}
+
+/// Published articles in the outer query's category, for a correlated `article_count`.
+#[dsl::auto_type]
+pub fn public_count_in_category(now: NaiveDateTime) -> _ {
+    let public: public_articles = public_articles(now);
+    articles::table
+        .filter(articles::category_id.eq(categories::id.nullable()))
+        .filter(public)
+        .select(dsl::count_star())
+        .single_value()
+        .assume_not_null()
+}
+
+/// The category and all of its descendants.
+pub fn category_with_descendants(conn: &mut Conn, root: i64) -> QueryResult<Vec<i64>> {
+    let edges: Vec<(i64, Option<i64>)> = categories::table
+        .select((categories::id, categories::parent_id))
+        .load(conn)?;
+    let mut found = vec![root];
+    let mut next = 0;
+    while next < found.len() {
+        let parent = found[next];
+        found.extend(
+            edges
+                .iter()
+                .filter(|(id, p)| *p == Some(parent) && !found.contains(id))
+                .map(|(id, _)| *id)
+                .collect::<Vec<_>>(),
+        );
+        next += 1;
+    }
+    Ok(found)
+}
+
+/// The category named by an id or a slug: an id first, then a slug (slugs may be digits).
+pub fn category_id(conn: &mut Conn, id_or_slug: &str) -> QueryResult<Option<i64>> {
+    categories::table
+        .filter(categories::slug.eq(id_or_slug))
+        .or_filter(categories::id.nullable().eq(id_or_slug.parse::<i64>().ok()))
+        .select(categories::id)
+        .order(categories::slug.eq(id_or_slug))
+        .first(conn)
+        .optional()
+}
+
+/// `422` unless the category exists, for an article that names it.
+pub fn require_exists(conn: &mut Conn, category_id: i64) -> Result<(), ApiError> {
+    let exists: bool =
+        dsl::select(dsl::exists(categories::table.find(category_id))).get_result(conn)?;
+    if exists {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("category_id", "no category has this id"))
+    }
+}
+
+/// Whether any article (in any status) belongs to the category.
+fn in_use(conn: &mut Conn, category_id: i64) -> QueryResult<bool> {
+    dsl::select(dsl::exists(
+        articles::table.filter(articles::category_id.eq(category_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Moves the category's articles to another one.
+fn move_articles(conn: &mut Conn, from: i64, to: i64) -> QueryResult<usize> {
+    diesel::update(articles::table.filter(articles::category_id.eq(from)))
+        .set(articles::category_id.eq(to))
+        .execute(conn)
 }

@@ -4,14 +4,16 @@
 use diesel::prelude::*;
 use std::collections::HashMap;
 
-use super::fts::{self, Scope};
-use super::model::{SearchResult, SearchTerms};
-use super::rank::best_first;
-use super::snippet::snippet;
+use super::model::SearchResult;
 use crate::articles::queries as articles;
+use crate::categories::queries as categories;
 use crate::db::schema::articles as article_rows;
 use crate::db::{Conn, Db};
 use crate::error::ApiError;
+use crate::fulltext::fts::{self, Scope};
+use crate::fulltext::rank::best_first;
+use crate::fulltext::snippet::snippet;
+use crate::fulltext::terms::SearchTerms;
 use crate::http::Page;
 use crate::http::time::now;
 
@@ -32,8 +34,8 @@ pub fn search(
 ) -> Result<(Vec<SearchResult>, i64), ApiError> {
     let category_ids = match category {
         None => None,
-        Some(id_or_slug) => match articles::category_id(conn, id_or_slug)? {
-            Some(id) => Some(articles::category_with_descendants(conn, id)?),
+        Some(id_or_slug) => match categories::category_id(conn, id_or_slug)? {
+            Some(id) => Some(categories::category_with_descendants(conn, id)?),
             // An unknown category, as in `GET /articles`: nothing in it.
             None => return Ok((Vec::new(), 0)),
         },

@@ -3,10 +3,11 @@
 use actix_web::http::Method;
 use actix_web::{HttpRequest, HttpResponse, web};
 
-use super::model::{SearchParams, SearchResult, SearchTerms};
+use super::model::{SearchParams, SearchResult};
 use super::queries;
 use crate::app::AppState;
 use crate::error::{ApiError, FieldError};
+use crate::fulltext::terms::SearchTerms;
 use crate::http::{Page, PageQuery, Paginated, Query, pagination, resource};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

@@ -15,17 +15,18 @@ use crate::articles::content;
 use crate::articles::model::{ArticleRecord, ContentFormat};
 use crate::articles::queries as articles;
 use crate::comments::queries as comments;
+use crate::fulltext;
 use crate::http::time::now;
-use crate::search;
 use crate::views::queries as views;
 
+use crate::auth::Role;
 use crate::auth::password;
 use crate::categories::model::NewCategory;
 use crate::categories::queries as categories;
 use crate::db::Db;
 use crate::domain::{ArticleStatus, Email, Slug};
 use crate::error::ApiError;
-use crate::users::model::{NewUser, Role};
+use crate::users::model::NewUser;
 use crate::users::queries as users;
 
 /// The sections of the reference site, with a line each.
@@ -143,7 +144,7 @@ pub fn demo_articles(db: &Db, count: usize) -> Result<(), ApiError> {
     let now = now();
     // One transaction, indexed for search at its end: a demo database is whole or absent.
     db.write_blocking(|conn| {
-        search::fts::bulk_load(conn, |conn| {
+        fulltext::fts::bulk_load(conn, |conn| {
             for chunk in timeline(&mut rng, now, count).chunks(BATCH) {
                 let batch: Vec<ArticleRecord> = chunk
                     .iter()

@@ -4,22 +4,13 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
+use crate::auth::Role;
 use crate::auth::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::db::schema::users;
 use crate::domain::{self, Checks, Email, Slug};
 use crate::error::FieldError;
 use crate::http::patch::present;
 use crate::http::{Change, Timestamp};
-
-crate::text_enum! {
-    /// What a user may do, as in WordPress: admins everything, editors all content and
-    /// comments, authors their own articles.
-    pub enum Role {
-        Admin => "admin",
-        Editor => "editor",
-        Author => "author",
-    }
-}
 
 pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_BIO_CHARS: usize = 5000;

@@ -3,10 +3,10 @@
 use diesel::dsl;
 use diesel::prelude::*;
 
-use super::model::{NewUser, Role, UserPatch, UserRow};
-use crate::articles::queries as articles;
+use super::model::{NewUser, UserPatch, UserRow};
+use crate::auth::Role;
 use crate::db::Conn;
-use crate::db::schema::users;
+use crate::db::schema::{articles, users};
 use crate::domain::Slug;
 
 use crate::error::ApiError;
@@ -43,16 +43,6 @@ pub fn find(conn: &mut Conn, id: i64) -> Result<UserRow, ApiError> {
         .first(conn)
         .optional()?
         .ok_or_else(|| ApiError::not_found("user"))
-}
-
-/// What an access token of the user is checked against: their role and token version;
-/// `None` once the user is deleted.
-pub fn standing(conn: &mut Conn, id: i64) -> QueryResult<Option<(Role, i64)>> {
-    users::table
-        .find(id)
-        .select((users::role, users::token_version))
-        .first(conn)
-        .optional()
 }
 
 pub fn find_by_email(conn: &mut Conn, email: &str) -> QueryResult<Option<UserRow>> {
@@ -224,9 +214,9 @@ pub fn delete(conn: &mut Conn, id: i64, reassign_to: Option<i64>) -> Result<(), 
             if find(conn, target).is_err() {
                 return Err(ApiError::invalid("reassign_to", "no user has this id"));
             }
-            articles::move_to_author(conn, id, target)?;
+            move_articles(conn, id, target)?;
         }
-        None if articles::author_has_articles(conn, id)? => {
+        None if has_articles(conn, id)? => {
             return Err(ApiError::Conflict(
                 "the user has articles: pass ?reassign_to={user id} to move them first".to_owned(),
             ));
@@ -235,4 +225,19 @@ pub fn delete(conn: &mut Conn, id: i64, reassign_to: Option<i64>) -> Result<(), 
     }
     diesel::delete(users::table.find(id)).execute(conn)?;
     Ok(())
+}
+
+/// Whether any article (in any status) was written by the user.
+fn has_articles(conn: &mut Conn, user_id: i64) -> QueryResult<bool> {
+    dsl::select(dsl::exists(
+        articles::table.filter(articles::author_id.eq(user_id)),
+    ))
+    .get_result(conn)
+}
+
+/// Moves the user's articles to another author.
+fn move_articles(conn: &mut Conn, from: i64, to: i64) -> QueryResult<usize> {
+    diesel::update(articles::table.filter(articles::author_id.eq(from)))
+        .set(articles::author_id.eq(to))
+        .execute(conn)
 }

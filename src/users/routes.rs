@@ -5,9 +5,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::model::{NewUser, NewUserBody, Role, User, UserPatch, UserPatchBody};
+use super::model::{NewUser, NewUserBody, User, UserPatch, UserPatchBody};
 use super::queries::{self, UserSort};
 use crate::app::{AppState, client_address};
+use crate::auth::Role;
 use crate::auth::{Action, Caller, password};
 use crate::error::{ApiError, Problem};
 use crate::http::{

@@ -12,10 +12,10 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use newsroom::app::{self, AppState};
+use newsroom::auth::Role;
 use newsroom::config::Config;
 use newsroom::db::Db;
 use newsroom::seed;
-use newsroom::users::model::Role;
 use newsroom::views;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";

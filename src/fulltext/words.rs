@@ -5,7 +5,7 @@
 
 use deunicode::deunicode_char;
 
-use super::model::SearchTerms;
+use super::terms::SearchTerms;
 
 /// A word of the text: where it is, and which word of the query it matches, if any.
 pub struct Token {

@@ -4,7 +4,7 @@
 //! here a page of results costs a pass over its texts, the same on any database. Words are
 //! found as `words` says.
 
-use super::model::SearchTerms;
+use super::terms::SearchTerms;
 use super::words::{Matcher, Token, tokens};
 use crate::http::html::push_escaped;
 

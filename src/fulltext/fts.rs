@@ -13,8 +13,8 @@ use diesel::query_builder::QueryFragment;
 use diesel::sql_types::{BigInt, Bool, Text};
 use diesel::sqlite::Sqlite;
 
-use super::model::SearchTerms;
 use super::rank::Candidate;
+use super::terms::SearchTerms;
 use crate::auth::policy::{public_articles, scheduled_articles};
 use crate::db::Conn;
 use crate::db::raw::RawQuery;

@@ -8,7 +8,7 @@
 use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Text};
 
-use super::model::SearchTerms;
+use super::terms::SearchTerms;
 use super::words::{Matcher, for_each_word};
 
 /// What a word found in the title counts; the title says what the article is about.
