@@ -23,7 +23,7 @@ pub type Conn = SqliteConnection;
 /// A connection lent by the pool, returned to it when dropped.
 pub type PooledConn = PooledConnection<ConnectionManager<SqliteConnection>>;
 
-const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 
 /// A pool of connections plus the lock that serializes writers.
 ///

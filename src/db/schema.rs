@@ -1,4 +1,4 @@
-//! Diesel table definitions, kept in step with `migrations/` by hand.
+//! Diesel table definitions, kept in step with `migrations/sqlite/` by hand.
 
 diesel::table! {
     users (id) {
@@ -42,7 +42,7 @@ diesel::table! {
 
 diesel::table! {
     /// `search_status`, a generated column that only the search index reads
-    /// (`migrations/2026-11-26-000006_search_status`), is left out.
+    /// (`migrations/sqlite/2026-11-25-000001_initial_schema/up.sql`), is left out.
     articles (id) {
         id -> BigInt,
         title -> Text,
@@ -112,7 +112,8 @@ diesel::joinable!(article_views_daily -> articles (article_id));
 diesel::allow_tables_to_appear_in_same_query!(article_views_daily, articles);
 
 diesel::table! {
-    /// One row: the public content version (`migrations/2026-11-29-000008_public_version`).
+    /// One row: the public content version, moved by triggers
+    /// (`migrations/sqlite/2026-11-25-000001_initial_schema/up.sql`).
     public_version (id) {
         id -> BigInt,
         version -> BigInt,

@@ -1,8 +1,9 @@
 //! The public content version: what caches of public responses are keyed on. Triggers
-//! (migration 000008) count it in the database, in the transaction of every write the
-//! public can see, so all processes sharing the database agree on it; a write nobody
-//! outside can see (a draft, a pending comment, a view flush) leaves it alone. Scheduled
-//! articles come due without a write, so the next due date is part of it too.
+//! (`migrations/sqlite/2026-11-25-000001_initial_schema/up.sql`) count it in the database,
+//! in the transaction of every write the public can see, so all processes sharing the
+//! database agree on it; a write nobody outside can see (a draft, a pending comment, a view
+//! flush) leaves it alone. Scheduled articles come due without a write, so the next due
+//! date is part of it too.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::min;

@@ -1,9 +1,10 @@
 //! Everything search asks of SQLite's FTS5, and the only place that speaks it: the
-//! `articles_fts` index (created, filled and kept in step by triggers in
-//! `migrations/2026-11-26-000006_search_status`), its query syntax, the newest matches and
-//! counts. Ranking and snippets are made in Rust (`rank.rs`, `snippet.rs`), the same on any
-//! database. Another backend would replace this file (PostgreSQL: a `tsvector` column, a
-//! GIN index and `@@`). What a reader typed reaches SQL only as a bound value.
+//! `articles_fts` index (created, and kept in step by triggers, in
+//! `migrations/sqlite/2026-11-25-000001_initial_schema/up.sql`), its query syntax, the
+//! newest matches and counts, and bulk loads that index once at their end. Ranking and
+//! snippets are made in Rust (`rank.rs`, `snippet.rs`), the same on any database. Another
+//! backend would replace this file (PostgreSQL: a `tsvector` column, a GIN index and `@@`).
+//! What a reader typed reaches SQL only as a bound value.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;

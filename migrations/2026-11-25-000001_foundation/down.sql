@@ -1,3 +1,0 @@
-DROP TABLE categories;
-DROP TABLE refresh_tokens;
-DROP TABLE users;

@@ -1,9 +1,0 @@
-DROP TRIGGER search_version_after_update;
-DROP TRIGGER search_version_after_delete;
-DROP TRIGGER search_version_after_insert;
-DROP TABLE search_version;
-DROP INDEX articles_search_visibility;
-DROP TRIGGER articles_fts_after_update;
-DROP TRIGGER articles_fts_after_delete;
-DROP TRIGGER articles_fts_after_insert;
-DROP TABLE articles_fts;
