@@ -18,39 +18,17 @@ use crate::db::schema::{articles, categories, users};
 use crate::domain::{ArticleStatus, Slug};
 use crate::error::ApiError;
 use crate::fulltext::terms::SearchTerms;
-use crate::http::sort::SortField;
 use crate::http::time::now;
 use crate::http::{Change, ListParams};
 
-/// How `/articles` can be sorted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ArticleSort {
-    PublishedAt,
-    UpdatedAt,
-    Title,
-    ViewCount,
-    CommentCount,
-}
-
-impl SortField for ArticleSort {
-    const NAMES: &'static [&'static str] = &[
-        "published_at",
-        "updated_at",
-        "title",
-        "view_count",
-        "comment_count",
-    ];
-    const DEFAULT: &'static str = "-published_at";
-
-    fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "published_at" => Some(Self::PublishedAt),
-            "updated_at" => Some(Self::UpdatedAt),
-            "title" => Some(Self::Title),
-            "view_count" => Some(Self::ViewCount),
-            "comment_count" => Some(Self::CommentCount),
-            _ => None,
-        }
+crate::sort_fields! {
+    /// How `/articles` can be sorted.
+    pub enum ArticleSort default "-published_at" {
+        PublishedAt => "published_at",
+        UpdatedAt => "updated_at",
+        Title => "title",
+        ViewCount => "view_count",
+        CommentCount => "comment_count",
     }
 }
 

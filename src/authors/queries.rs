@@ -10,25 +10,12 @@ use crate::db::Conn;
 use crate::db::schema::{articles, users};
 use crate::error::ApiError;
 use crate::http::ListParams;
-use crate::http::sort::SortField;
 use crate::http::time::now;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AuthorSort {
-    DisplayName,
-    ArticleCount,
-}
-
-impl SortField for AuthorSort {
-    const NAMES: &'static [&'static str] = &["display_name", "article_count"];
-    const DEFAULT: &'static str = "display_name";
-
-    fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "display_name" => Some(Self::DisplayName),
-            "article_count" => Some(Self::ArticleCount),
-            _ => None,
-        }
+crate::sort_fields! {
+    pub enum AuthorSort default "display_name" {
+        DisplayName => "display_name",
+        ArticleCount => "article_count",
     }
 }
 

@@ -7,30 +7,18 @@ use diesel::prelude::*;
 use super::model::{Category, CategoryPatch, NewCategory};
 use crate::auth::policy::public_articles;
 use crate::db::Conn;
+use crate::db::reassign::{self, ArticleOwner};
 use crate::db::schema::{articles, categories};
 use crate::domain::Slug;
 
 use crate::error::ApiError;
-use crate::http::sort::SortField;
 use crate::http::time::now;
 use crate::http::{Change, ListParams};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CategorySort {
-    Name,
-    ArticleCount,
-}
-
-impl SortField for CategorySort {
-    const NAMES: &'static [&'static str] = &["name", "article_count"];
-    const DEFAULT: &'static str = "name";
-
-    fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "name" => Some(Self::Name),
-            "article_count" => Some(Self::ArticleCount),
-            _ => None,
-        }
+crate::sort_fields! {
+    pub enum CategorySort default "name" {
+        Name => "name",
+        ArticleCount => "article_count",
     }
 }
 
@@ -199,24 +187,7 @@ pub fn delete(conn: &mut Conn, id: i64, reassign_to: Option<i64>) -> Result<(), 
         .first::<Option<i64>>(conn)
         .optional()?
         .ok_or_else(|| ApiError::not_found("category"))?;
-    match reassign_to {
-        Some(target) if target == id => {
-            return Err(ApiError::invalid("reassign_to", "must be another category"));
-        }
-        Some(target) => {
-            if !exists(conn, target)? {
-                return Err(ApiError::invalid("reassign_to", "no category has this id"));
-            }
-            move_articles(conn, id, target)?;
-        }
-        None if in_use(conn, id)? => {
-            return Err(ApiError::Conflict(
-                "the category has articles: pass ?reassign_to={category id} to move them first"
-                    .to_owned(),
-            ));
-        }
-        None => {}
-    }
+    reassign::articles_before_delete::<Owner>(conn, id, reassign_to)?;
     diesel::update(categories::table.filter(categories::parent_id.eq(id)))
         .set(categories::parent_id.eq(parent))
         .execute(conn)?;
@@ -279,17 +250,26 @@ pub fn require_exists(conn: &mut Conn, category_id: i64) -> Result<(), ApiError>
     }
 }
 
-/// Whether any article (in any status) belongs to the category.
-fn in_use(conn: &mut Conn, category_id: i64) -> QueryResult<bool> {
-    dsl::select(dsl::exists(
-        articles::table.filter(articles::category_id.eq(category_id)),
-    ))
-    .get_result(conn)
-}
+/// A category, as what articles belong to.
+struct Owner;
 
-/// Moves the category's articles to another one.
-fn move_articles(conn: &mut Conn, from: i64, to: i64) -> QueryResult<usize> {
-    diesel::update(articles::table.filter(articles::category_id.eq(from)))
-        .set(articles::category_id.eq(to))
-        .execute(conn)
+impl ArticleOwner for Owner {
+    const NOUN: &'static str = "category";
+
+    fn exists(conn: &mut Conn, id: i64) -> QueryResult<bool> {
+        exists(conn, id)
+    }
+
+    fn has_articles(conn: &mut Conn, id: i64) -> QueryResult<bool> {
+        dsl::select(dsl::exists(
+            articles::table.filter(articles::category_id.eq(id)),
+        ))
+        .get_result(conn)
+    }
+
+    fn move_articles(conn: &mut Conn, from: i64, to: i64) -> QueryResult<usize> {
+        diesel::update(articles::table.filter(articles::category_id.eq(from)))
+            .set(articles::category_id.eq(to))
+            .execute(conn)
+    }
 }

@@ -17,21 +17,12 @@ use crate::db::Conn;
 use crate::db::schema::{articles, comments};
 use crate::error::ApiError;
 use crate::http::ListParams;
-use crate::http::sort::SortField;
 use crate::http::time::now;
 
-/// How comment lists are sorted: by time, oldest first unless `-created_at`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CommentSort {
-    CreatedAt,
-}
-
-impl SortField for CommentSort {
-    const NAMES: &'static [&'static str] = &["created_at"];
-    const DEFAULT: &'static str = "created_at";
-
-    fn from_name(name: &str) -> Option<Self> {
-        (name == "created_at").then_some(Self::CreatedAt)
+crate::sort_fields! {
+    /// How comment lists are sorted: by time, oldest first unless `-created_at`.
+    pub enum CommentSort default "created_at" {
+        CreatedAt => "created_at",
     }
 }
 

@@ -2,6 +2,7 @@
 //! on the blocking thread pool, never on actix's async workers.
 
 pub mod raw;
+pub mod reassign;
 pub mod schema;
 mod sqlite;
 pub mod version;

@@ -15,6 +15,31 @@ pub trait SortField: Sized + Copy + 'static {
     fn from_name(name: &str) -> Option<Self>;
 }
 
+/// Declares the sort fields of a list: the enum, and its [`SortField`] with every name as
+/// clients write it and the default order (`-` for descending).
+#[macro_export]
+macro_rules! sort_fields {
+    ($(#[$meta:meta])* pub enum $name:ident default $default:literal { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name {
+            $($variant),+
+        }
+
+        impl $crate::http::sort::SortField for $name {
+            const NAMES: &'static [&'static str] = &[$($text),+];
+            const DEFAULT: &'static str = $default;
+
+            fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($text => Some(Self::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
 /// A validated sort order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Sort<F> {
@@ -72,16 +97,9 @@ impl<F: SortField> IntoParams for Sort<F> {
 mod tests {
     use super::*;
 
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    enum Field {
-        Name,
-    }
-
-    impl SortField for Field {
-        const NAMES: &'static [&'static str] = &["name"];
-        const DEFAULT: &'static str = "name";
-        fn from_name(name: &str) -> Option<Self> {
-            (name == "name").then_some(Self::Name)
+    crate::sort_fields! {
+        pub enum Field default "name" {
+            Name => "name",
         }
     }
 

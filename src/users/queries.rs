@@ -6,33 +6,20 @@ use diesel::prelude::*;
 use super::model::{NewUser, UserPatch, UserRow};
 use crate::auth::Role;
 use crate::db::Conn;
+use crate::db::reassign::{self, ArticleOwner};
 use crate::db::schema::{articles, users};
 use crate::domain::Slug;
 
 use crate::error::ApiError;
 use crate::http::ListParams;
-use crate::http::sort::SortField;
 use crate::http::time::now;
 
-/// How `/users` can be sorted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UserSort {
-    DisplayName,
-    Email,
-    CreatedAt,
-}
-
-impl SortField for UserSort {
-    const NAMES: &'static [&'static str] = &["display_name", "email", "created_at"];
-    const DEFAULT: &'static str = "display_name";
-
-    fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "display_name" => Some(Self::DisplayName),
-            "email" => Some(Self::Email),
-            "created_at" => Some(Self::CreatedAt),
-            _ => None,
-        }
+crate::sort_fields! {
+    /// How `/users` can be sorted.
+    pub enum UserSort default "display_name" {
+        DisplayName => "display_name",
+        Email => "email",
+        CreatedAt => "created_at",
     }
 }
 
@@ -206,38 +193,31 @@ pub fn delete(conn: &mut Conn, id: i64, reassign_to: Option<i64>) -> Result<(), 
             "the last admin cannot be deleted".to_owned(),
         ));
     }
-    match reassign_to {
-        Some(target) if target == id => {
-            return Err(ApiError::invalid("reassign_to", "must be another user"));
-        }
-        Some(target) => {
-            if find(conn, target).is_err() {
-                return Err(ApiError::invalid("reassign_to", "no user has this id"));
-            }
-            move_articles(conn, id, target)?;
-        }
-        None if has_articles(conn, id)? => {
-            return Err(ApiError::Conflict(
-                "the user has articles: pass ?reassign_to={user id} to move them first".to_owned(),
-            ));
-        }
-        None => {}
-    }
+    reassign::articles_before_delete::<Owner>(conn, id, reassign_to)?;
     diesel::delete(users::table.find(id)).execute(conn)?;
     Ok(())
 }
 
-/// Whether any article (in any status) was written by the user.
-fn has_articles(conn: &mut Conn, user_id: i64) -> QueryResult<bool> {
-    dsl::select(dsl::exists(
-        articles::table.filter(articles::author_id.eq(user_id)),
-    ))
-    .get_result(conn)
-}
+/// A user, as what articles belong to.
+struct Owner;
 
-/// Moves the user's articles to another author.
-fn move_articles(conn: &mut Conn, from: i64, to: i64) -> QueryResult<usize> {
-    diesel::update(articles::table.filter(articles::author_id.eq(from)))
-        .set(articles::author_id.eq(to))
-        .execute(conn)
+impl ArticleOwner for Owner {
+    const NOUN: &'static str = "user";
+
+    fn exists(conn: &mut Conn, id: i64) -> QueryResult<bool> {
+        dsl::select(dsl::exists(users::table.find(id))).get_result(conn)
+    }
+
+    fn has_articles(conn: &mut Conn, id: i64) -> QueryResult<bool> {
+        dsl::select(dsl::exists(
+            articles::table.filter(articles::author_id.eq(id)),
+        ))
+        .get_result(conn)
+    }
+
+    fn move_articles(conn: &mut Conn, from: i64, to: i64) -> QueryResult<usize> {
+        diesel::update(articles::table.filter(articles::author_id.eq(from)))
+            .set(articles::author_id.eq(to))
+            .execute(conn)
+    }
 }
