@@ -2,7 +2,6 @@
 //! what a response declares (headers, `304`) is what the server sends, and the types a
 //! client generator reads say what the JSON holds.
 
-use actix_web::http::Method;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -103,7 +102,12 @@ async fn declared_headers_are_sent_and_a_repeated_get_is_304() {
         }
         let etag = first.header("etag").expect("a public read has an ETag");
         let again = app
-            .send_raw(Method::GET, &url, &[("If-None-Match", etag)], b"")
+            .send_raw(
+                actix_web::http::Method::GET,
+                &url,
+                &[("If-None-Match", etag)],
+                b"",
+            )
             .await;
         assert_eq!(again.status, 304, "GET {url} with If-None-Match: {etag}");
         assert!(again.text.is_empty(), "a 304 has no body");
@@ -295,42 +299,4 @@ async fn the_docs_example_bodies_are_accepted() {
             .await;
         assert_eq!(changed.status, 200, "PATCH {url}: {}", changed.text);
     }
-}
-
-/// Every operation of the spec, called with `1` for each path parameter and nothing else,
-/// is answered by a handler: never by the router's `404` or `405`, nor by the path error of
-/// another route that took the path (`GET /articles/popular` is not `/articles/{id}`).
-#[actix_web::test]
-async fn every_operation_in_the_spec_is_answered_by_its_handler() {
-    let app = TestApp::spawn().await;
-    let spec = app.get("/openapi.json").await.body;
-    let mut checked = 0;
-    for (template, item) in spec["paths"].as_object().expect("paths") {
-        let path = template
-            .split('/')
-            .map(|segment| {
-                if segment.starts_with('{') {
-                    "1"
-                } else {
-                    segment
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("/");
-        for method in item.as_object().expect("a path item").keys() {
-            let method = Method::from_bytes(method.to_uppercase().as_bytes()).expect("a method");
-            let response = app.send(method.clone(), &path, None, None).await;
-            let detail = response.body["detail"].as_str().unwrap_or_default();
-            assert!(
-                response.status != 405
-                    && !(response.status == 404 && detail.starts_with("no resource at"))
-                    && !(response.status == 400 && detail.starts_with("invalid path parameter")),
-                "{method} {path}: {} {}",
-                response.status,
-                response.text
-            );
-            checked += 1;
-        }
-    }
-    assert!(checked >= 38, "only {checked} operations");
 }
