@@ -1,14 +1,15 @@
 //! Builds the actix application (state, middleware, routes), for `main` and the tests alike.
 
-use crate::http::resource;
 use actix_cors::Cors;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::{Compress, from_fn};
-use actix_web::{App, HttpRequest, HttpResponse, web};
+use actix_web::{App, HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::ToSchema;
+use utoipa::openapi::OpenApi;
+use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::caller::Standings;
@@ -20,10 +21,11 @@ use crate::error::ApiError;
 use crate::http::cache::{CacheContext, CacheMaxAge, ResponseCache, public_cache};
 use crate::http::head::head_as_get;
 use crate::http::json::{BodyLimit, BodyTimeout};
+use crate::http::methods::{MountedPaths, method_not_allowed};
 use crate::http::problems::{framework_errors_as_problems, no_route, path_error};
 use crate::http::rate_limit::KeyedLimiter;
 use crate::http::request_id::{REQUEST_ID, request_id};
-use crate::openapi::ApiDoc;
+use crate::openapi;
 use crate::views::buffer::ViewBuffer;
 use crate::views::dedup::ViewDedup;
 use crate::views::routes::{GateEntry, VIEW_GATE_ENTRIES};
@@ -92,12 +94,12 @@ pub fn build(
         InitError = (),
     >,
 > {
+    let (app, spec) = mount();
     let config = &state.config;
     let body_limit = config.max_body_bytes;
     let cors = cors(&config.cors_allowed_origins);
     let max_age = CacheMaxAge(config.cache_max_age_seconds);
-    App::new()
-        .app_data(state.clone())
+    app.app_data(state.clone())
         .app_data(BodyLimit(body_limit))
         .app_data(BodyTimeout(Duration::from_secs(
             config.request_body_timeout_seconds,
@@ -109,33 +111,61 @@ pub fn build(
             cache: state.responses.clone(),
             max_age,
         }))
-        .service(
-            web::scope("/api/v1")
-                .wrap(from_fn(public_cache))
-                .configure(crate::auth::routes::configure)
-                .configure(crate::users::routes::configure)
-                .configure(crate::authors::routes::configure)
-                .configure(crate::categories::routes::configure)
-                // Before the articles: `/articles/popular` must win over `/articles/{id}`.
-                .configure(crate::views::routes::configure)
-                .configure(crate::articles::routes::configure)
-                .configure(crate::comments::routes::configure)
-                .configure(crate::search::routes::configure),
-        )
-        .service(resource("/health", vec![(Method::GET, web::to(health))]))
-        .service(resource("/ready", vec![(Method::GET, web::to(ready))]))
-        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", ApiDoc::openapi()))
-        .service(resource(
-            "/docs",
-            vec![(Method::GET, web::to(docs_redirect))],
-        ))
+        .app_data(web::Data::new(MountedPaths::of(&spec)))
+        .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec))
+        // Outside the spec; actix answers another method with a `405` and its `Allow`.
+        .service(web::resource("/docs").get(docs_redirect))
         .default_service(web::to(no_route))
-        // Innermost, so that the request log and CORS still see the method that was sent.
+        // In front of the router: a `405` for a path that is mounted without this method.
+        .wrap(from_fn(method_not_allowed))
+        // Outside it (a HEAD is checked as the GET it becomes) and inside the rest, so that
+        // the request log and CORS still see the method that was sent.
         .wrap(from_fn(head_as_get))
         .wrap(cors)
         .wrap(from_fn(framework_errors_as_problems))
         .wrap(Compress::default())
         .wrap(from_fn(request_id))
+}
+
+/// Every endpoint, each mounted once: utoipa-actix-web adds a handler's `#[utoipa::path]`
+/// to the spec as it mounts it, so what is served and what the spec lists are one list.
+fn mount() -> (
+    App<
+        impl ServiceFactory<
+            ServiceRequest,
+            Config = (),
+            Response = ServiceResponse,
+            Error = actix_web::Error,
+            InitError = (),
+        >,
+    >,
+    OpenApi,
+) {
+    let (app, mounted) = App::new()
+        .into_utoipa_app()
+        .service(
+            scope("/api/v1")
+                .wrap(from_fn(public_cache))
+                .configure(crate::auth::routes::configure)
+                .configure(crate::users::routes::configure)
+                .configure(crate::authors::routes::configure)
+                .configure(crate::categories::routes::configure)
+                // A request goes to the first route that matches its path and method, so
+                // `/articles/popular` comes before `/articles/{id}` (app::tests checks it).
+                .configure(crate::views::routes::configure)
+                .configure(crate::articles::routes::configure)
+                .configure(crate::comments::routes::configure)
+                .configure(crate::search::routes::configure),
+        )
+        .service(health)
+        .service(ready)
+        .split_for_parts();
+    (app, openapi::document(mounted))
+}
+
+/// The spec, as `/openapi.json` serves it: for the `openapi` command and the tests.
+pub fn spec() -> OpenApi {
+    mount().1
 }
 
 fn cors(origins: &[String]) -> Cors {
@@ -208,10 +238,11 @@ pub struct HealthStatus {
 ///
 /// The process answers. It does not touch the database: use it for a liveness probe.
 #[utoipa::path(
-    get, path = "/health", tag = "service",
+    tag = "service",
     security(()),
     responses((status = 200, description = "The process is up", body = HealthStatus))
 )]
+#[get("/health")]
 pub async fn health() -> HttpResponse {
     HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -222,13 +253,14 @@ pub async fn health() -> HttpResponse {
 ///
 /// The database answers: use it for a readiness probe or a load balancer's health check.
 #[utoipa::path(
-    get, path = "/ready", tag = "service",
+    tag = "service",
     security(()),
     responses(
         (status = 200, description = "Ready to serve", body = HealthStatus),
         (status = 503, description = "The database does not answer", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/ready")]
 pub async fn ready(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     if state.db.is_ready().await {
         Ok(HttpResponse::Ok()
@@ -243,4 +275,62 @@ async fn docs_redirect() -> HttpResponse {
     HttpResponse::PermanentRedirect()
         .insert_header((header::LOCATION, "/docs/"))
         .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::http::methods::operations;
+    use actix_web::dev::Service;
+    use actix_web::test::{TestRequest, call_service, init_service};
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// Each operation of the spec, asked for with `1` for every path parameter, is routed
+    /// to the handler it documents (its `operationId`, the handler's name): everything the
+    /// spec lists is mounted, and no template mounted earlier takes a fixed path such as
+    /// `/articles/popular`. (Everything mounted is in the spec by construction: `mount`
+    /// only takes handlers that carry their `#[utoipa::path]`.)
+    #[actix_web::test]
+    async fn every_operation_in_the_spec_reaches_its_own_handler() {
+        let (app, spec) = mount();
+        let reached = Rc::new(RefCell::new(None::<String>));
+        let record = reached.clone();
+        // No state: handlers fail to extract it, after routing has chosen them.
+        let app = init_service(app.wrap_fn(move |req, service| {
+            let response = service.call(req);
+            let record = record.clone();
+            async move {
+                let response = response.await?;
+                *record.borrow_mut() = response.request().match_name().map(str::to_owned);
+                Ok(response)
+            }
+        }))
+        .await;
+        let mut checked = 0;
+        for (template, item) in &spec.paths.paths {
+            let path = template
+                .split('/')
+                .map(|segment| {
+                    if segment.starts_with('{') {
+                        "1"
+                    } else {
+                        segment
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            for (method, operation) in operations(item) {
+                let request = TestRequest::default().method(method.clone()).uri(&path);
+                call_service(&app, request.to_request()).await;
+                assert_eq!(
+                    reached.take(),
+                    operation.operation_id,
+                    "{method} {path} is not routed to the handler of {method} {template}"
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 38, "only {checked} operations");
+    }
 }

@@ -83,7 +83,10 @@ impl From<RoleArg> for Role {
 /// Runs one command to completion.
 pub fn run(command: Command) -> Result<(), String> {
     if let Command::Openapi = command {
-        print!("{}", openapi::to_json().map_err(|e| e.to_string())?);
+        print!(
+            "{}",
+            openapi::to_json(&app::spec()).map_err(|e| e.to_string())?
+        );
         return Ok(());
     }
     let config = Config::from_env().map_err(|e| e.to_string())?;

@@ -1,13 +1,15 @@
-//! The OpenAPI document: every path and schema, collected from the code.
+//! The OpenAPI document around the paths that app.rs collects as it mounts the handlers:
+//! the info, tags and servers, and what every operation shares (openapi/conventions.rs).
 
 mod conventions;
 
 use conventions::{Conventions, NamedListItems};
 
+use utoipa::openapi::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::{Modify, OpenApi};
+use utoipa::{Modify, OpenApi as _};
 
-#[derive(OpenApi)]
+#[derive(utoipa::OpenApi)]
 #[openapi(
     info(
         title = "Newsroom content API",
@@ -19,46 +21,6 @@ use utoipa::{Modify, OpenApi};
         license(name = "MIT", identifier = "MIT"),
         contact(name = "Newsroom API maintainers"),
     ),
-    paths(
-        crate::app::health,
-        crate::app::ready,
-        crate::auth::routes::login,
-        crate::auth::routes::refresh,
-        crate::auth::routes::logout,
-        crate::auth::routes::me,
-        crate::users::routes::list_users,
-        crate::users::routes::create_user,
-        crate::users::routes::get_user,
-        crate::users::routes::update_user,
-        crate::users::routes::delete_user,
-        crate::authors::routes::list_authors,
-        crate::authors::routes::get_author,
-        crate::authors::routes::get_author_by_slug,
-        crate::categories::routes::list_categories,
-        crate::categories::routes::get_category,
-        crate::categories::routes::get_category_by_slug,
-        crate::categories::routes::create_category,
-        crate::categories::routes::update_category,
-        crate::categories::routes::delete_category,
-        crate::articles::routes::list_articles,
-        crate::articles::routes::get_article,
-        crate::articles::routes::get_article_by_slug,
-        crate::articles::routes::create_article,
-        crate::articles::routes::update_article,
-        crate::articles::routes::delete_article,
-        crate::articles::routes::adjacent_articles,
-        crate::articles::routes::related_articles,
-        crate::views::routes::record_view,
-        crate::views::routes::view_stats,
-        crate::views::routes::popular_articles,
-        crate::comments::routes::list_article_comments,
-        crate::comments::routes::post_comment,
-        crate::comments::routes::list_comments,
-        crate::comments::routes::get_comment,
-        crate::comments::routes::moderate_comment,
-        crate::comments::routes::delete_comment,
-        crate::search::routes::search,
-    ),
     // Schemas that only query parameters use are not collected from the paths.
     components(schemas(
         crate::error::Problem,
@@ -67,7 +29,6 @@ use utoipa::{Modify, OpenApi};
         crate::views::model::Window,
     )),
     servers((url = "/", description = "The server that serves this document")),
-    modifiers(&BearerScheme, &Conventions, &NamedListItems),
     tags(
         (name = "auth", description = "Log in, refresh and log out"),
         (name = "users", description = "User accounts (admins only)"),
@@ -82,15 +43,27 @@ use utoipa::{Modify, OpenApi};
 )]
 pub struct ApiDoc;
 
+/// The whole spec: the paths utoipa-actix-web collected as the handlers were mounted
+/// (`app::spec`), in the `ApiDoc`, with what every operation shares written into them.
+pub fn document(mounted: OpenApi) -> OpenApi {
+    let mut spec = ApiDoc::openapi().merge_from(mounted);
+    // After the merge: the conventions are written into every collected operation.
+    let modifiers: [&dyn Modify; 3] = [&BearerScheme, &Conventions, &NamedListItems];
+    for modifier in modifiers {
+        modifier.modify(&mut spec);
+    }
+    spec
+}
+
 /// The spec as pretty JSON, exactly as served at `/openapi.json` and committed.
-pub fn to_json() -> Result<String, serde_json::Error> {
-    ApiDoc::openapi().to_pretty_json().map(|json| json + "\n")
+pub fn to_json(spec: &OpenApi) -> Result<String, serde_json::Error> {
+    spec.to_pretty_json().map(|json| json + "\n")
 }
 
 struct BearerScheme;
 
 impl Modify for BearerScheme {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+    fn modify(&self, openapi: &mut OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
@@ -127,7 +100,7 @@ mod tests {
 
     #[test]
     fn every_reference_resolves() -> Result<(), serde_json::Error> {
-        let spec: Value = serde_json::from_str(&to_json()?)?;
+        let spec: Value = serde_json::from_str(&to_json(&crate::app::spec())?)?;
         let mut found = Vec::new();
         refs(&spec, &mut found);
         assert!(!found.is_empty());

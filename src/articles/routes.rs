@@ -1,9 +1,9 @@
 //! `/articles`: public reads of published articles, and writes by their authors and editors.
 
-use actix_web::http::Method;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{
     Article, ArticlePatch, ArticlePatchBody, ArticleRow, ArticleSummary, NewArticle, NewArticleBody,
@@ -17,36 +17,17 @@ use crate::db::Conn;
 use crate::domain::ArticleStatus;
 use crate::error::{ApiError, Problem};
 use crate::fulltext::terms::SearchTerms;
-use crate::http::{Json, ListParams, Paginated, Query, Timestamp, created, pagination, resource};
+use crate::http::{Json, ListParams, Paginated, Query, Timestamp, created, pagination};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(
-        "/articles",
-        vec![
-            (Method::GET, web::to(list_articles)),
-            (Method::POST, web::to(create_article)),
-        ],
-    ))
-    .service(resource(
-        "/articles/slug/{slug}",
-        vec![(Method::GET, web::to(get_article_by_slug))],
-    ))
-    .service(resource(
-        "/articles/{id}",
-        vec![
-            (Method::GET, web::to(get_article)),
-            (Method::PATCH, web::to(update_article)),
-            (Method::DELETE, web::to(delete_article)),
-        ],
-    ))
-    .service(resource(
-        "/articles/{id}/adjacent",
-        vec![(Method::GET, web::to(adjacent_articles))],
-    ))
-    .service(resource(
-        "/articles/{id}/related",
-        vec![(Method::GET, web::to(related_articles))],
-    ));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_articles)
+        .service(create_article)
+        .service(get_article_by_slug)
+        .service(get_article)
+        .service(update_article)
+        .service(delete_article)
+        .service(adjacent_articles)
+        .service(related_articles);
 }
 
 /// The filters of `GET /articles`.
@@ -88,7 +69,7 @@ pub struct ArticleListQuery {
 ///
 /// Example: `GET /api/v1/articles?category=world-news&sort=-view_count&per_page=5`
 #[utoipa::path(
-    get, path = "/api/v1/articles", tag = "articles",
+    tag = "articles",
     params(ListParams<ArticleSort>, ArticleListQuery),
     security((), ("bearer" = [])),
     responses(
@@ -96,6 +77,7 @@ pub struct ArticleListQuery {
         (status = 401, description = "`status` without a token, or a bad token", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/articles")]
 pub async fn list_articles(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -165,7 +147,7 @@ fn resolve_filter(
 /// The whole article with `content_html`, its author and category. Drafts, archived and
 /// scheduled articles are `404` to the public; their author and editors see them with a token.
 #[utoipa::path(
-    get, path = "/api/v1/articles/{id}", tag = "articles",
+    tag = "articles",
     params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2)),
     security((), ("bearer" = [])),
     responses(
@@ -173,6 +155,7 @@ fn resolve_filter(
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/articles/{id}")]
 pub async fn get_article(
     state: web::Data<AppState>,
     caller: MaybeCaller,
@@ -193,7 +176,7 @@ pub async fn get_article(
 /// archived and scheduled articles are `404` to the public; their author and editors see them
 /// with a token. Slugs come from `GET /articles` or from links.
 #[utoipa::path(
-    get, path = "/api/v1/articles/slug/{slug}", tag = "articles",
+    tag = "articles",
     params(("slug" = String, Path, description = "Article slug", example = "diplomats-warn-over-pension-changes-in-closed-session")),
     security((), ("bearer" = [])),
     responses(
@@ -201,6 +184,7 @@ pub async fn get_article(
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/articles/slug/{slug}")]
 pub async fn get_article_by_slug(
     state: web::Data<AppState>,
     caller: MaybeCaller,
@@ -255,7 +239,7 @@ fn visible_row(
 ///
 /// Example body: `{"title":"Port expansion approved","content":"## Vote\n\nThe council **approved** it.","content_format":"markdown","category_id":4,"status":"published"}`
 #[utoipa::path(
-    post, path = "/api/v1/articles", tag = "articles",
+    tag = "articles",
     request_body = NewArticleBody,
     security(("bearer" = [])),
     responses(
@@ -263,6 +247,7 @@ fn visible_row(
         (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/articles")]
 pub async fn create_article(
     state: web::Data<AppState>,
     caller: Caller,
@@ -291,7 +276,7 @@ pub async fn create_article(
 ///
 /// Example body: `{"status":"published","featured":true}`
 #[utoipa::path(
-    patch, path = "/api/v1/articles/{id}", tag = "articles",
+    tag = "articles",
     params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2)),
     request_body = ArticlePatchBody,
     security(("bearer" = [])),
@@ -300,6 +285,7 @@ pub async fn create_article(
         (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[patch("/articles/{id}")]
 pub async fn update_article(
     state: web::Data<AppState>,
     caller: Caller,
@@ -324,11 +310,12 @@ pub async fn update_article(
 /// Authors may delete only their own; editors and admins any. Its comments, views and search
 /// entry go with it. The answer is `204` with no body.
 #[utoipa::path(
-    delete, path = "/api/v1/articles/{id}", tag = "articles",
+    tag = "articles",
     params(("id" = i64, Path, minimum = 1, description = "Article id")),
     security(("bearer" = [])),
     responses((status = 204, description = "Deleted"))
 )]
+#[delete("/articles/{id}")]
 pub async fn delete_article(
     state: web::Data<AppState>,
     caller: Caller,
@@ -377,7 +364,7 @@ pub struct Adjacent {
 /// `published_at`, each `null` at the ends; `same_category=true` keeps to the article's
 /// category.
 #[utoipa::path(
-    get, path = "/api/v1/articles/{id}/adjacent", tag = "articles",
+    tag = "articles",
     params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2), AdjacentQuery),
     security((), ("bearer" = [])),
     responses(
@@ -385,6 +372,7 @@ pub struct Adjacent {
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/articles/{id}/adjacent")]
 pub async fn adjacent_articles(
     state: web::Data<AppState>,
     caller: MaybeCaller,
@@ -418,7 +406,7 @@ pub struct RelatedQuery {
 /// Published articles of the same category ranked by the title and excerpt words they share
 /// with this one, then by recency: the "Related posts" block of an article page.
 #[utoipa::path(
-    get, path = "/api/v1/articles/{id}/related", tag = "articles",
+    tag = "articles",
     params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2), RelatedQuery),
     security((), ("bearer" = [])),
     responses(
@@ -426,6 +414,7 @@ pub struct RelatedQuery {
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/articles/{id}/related")]
 pub async fn related_articles(
     state: web::Data<AppState>,
     caller: MaybeCaller,

@@ -1,32 +1,23 @@
 //! `/auth`: log in, refresh, log out, and who am I.
 
-use actix_web::http::Method;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{LoginRequest, RefreshRequest, TokenResponse, TokenType};
 use super::queries::Consumed;
 use super::{Caller, password, queries, tokens};
 use crate::app::{AppState, client_address};
 use crate::error::{ApiError, Problem};
+use crate::http::Json;
 use crate::http::time::now;
-use crate::http::{Json, resource};
 use crate::users::model::{User, UserRow};
 use crate::users::queries as users;
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(
-        "/auth/login",
-        vec![(Method::POST, web::to(login))],
-    ))
-    .service(resource(
-        "/auth/refresh",
-        vec![(Method::POST, web::to(refresh))],
-    ))
-    .service(resource(
-        "/auth/logout",
-        vec![(Method::POST, web::to(logout))],
-    ))
-    .service(resource("/auth/me", vec![(Method::GET, web::to(me))]));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(login)
+        .service(refresh)
+        .service(logout)
+        .service(me);
 }
 
 /// Log in with email and password.
@@ -36,7 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// `Retry-After`). Passwords are checked a few at a time; when the server is flooded with
 /// logins, an attempt that waited too long gets `503` with `Retry-After`.
 #[utoipa::path(
-    post, path = "/api/v1/auth/login", tag = "auth",
+    tag = "auth",
     request_body = LoginRequest,
     security(()),
     responses(
@@ -46,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         (status = 503, description = "Too many passwords being checked at once, or the database is briefly unavailable; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/auth/login")]
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -90,7 +82,7 @@ pub async fn login(
 ///
 /// Example body: `{"refresh_token":"<refresh_token from the login answer>"}`
 #[utoipa::path(
-    post, path = "/api/v1/auth/refresh", tag = "auth",
+    tag = "auth",
     request_body = RefreshRequest,
     security(()),
     responses(
@@ -98,6 +90,7 @@ pub async fn login(
         (status = 401, description = "Invalid, expired or used refresh token (a used one revokes its whole family)", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
@@ -152,11 +145,12 @@ pub async fn refresh(
 /// ignored, so logging out twice is harmless. Access tokens already issued stay valid until
 /// they expire (`ACCESS_TOKEN_TTL_SECONDS`).
 #[utoipa::path(
-    post, path = "/api/v1/auth/logout", tag = "auth",
+    tag = "auth",
     request_body = RefreshRequest,
     security(()),
     responses((status = 204, description = "The refresh token no longer works"))
 )]
+#[post("/auth/logout")]
 pub async fn logout(
     state: web::Data<AppState>,
     body: Json<RefreshRequest>,
@@ -174,13 +168,14 @@ pub async fn logout(
 ///
 /// The account the access token belongs to, email and role included.
 #[utoipa::path(
-    get, path = "/api/v1/auth/me", tag = "auth",
+    tag = "auth",
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's account", body = User),
         (status = 401, description = "No valid access token", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/auth/me")]
 pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<User>, ApiError> {
     let user = state
         .db

@@ -1,38 +1,30 @@
 //! `/authors`: public author profiles.
 
-use actix_web::http::Method;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::Author;
 use super::queries::{self, AuthorKey, AuthorSort};
 use crate::app::AppState;
 use crate::error::ApiError;
-use crate::http::{ListParams, Paginated, pagination, resource};
+use crate::http::{ListParams, Paginated, pagination};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(
-        "/authors",
-        vec![(Method::GET, web::to(list_authors))],
-    ))
-    .service(resource(
-        "/authors/slug/{slug}",
-        vec![(Method::GET, web::to(get_author_by_slug))],
-    ))
-    .service(resource(
-        "/authors/{id}",
-        vec![(Method::GET, web::to(get_author))],
-    ));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_authors)
+        .service(get_author_by_slug)
+        .service(get_author);
 }
 
 /// List authors.
 ///
 /// Public author profiles with their number of published articles. Never an email or a role.
 #[utoipa::path(
-    get, path = "/api/v1/authors", tag = "authors",
+    tag = "authors",
     params(ListParams<AuthorSort>),
     security(()),
     responses((status = 200, description = "A page of authors", body = Paginated<Author>))
 )]
+#[get("/authors")]
 pub async fn list_authors(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -49,11 +41,12 @@ pub async fn list_authors(
 ///
 /// A public author profile with the number of published articles.
 #[utoipa::path(
-    get, path = "/api/v1/authors/{id}", tag = "authors",
+    tag = "authors",
     params(("id" = i64, Path, minimum = 1, description = "Author (user) id", example = 2)),
     security(()),
     responses((status = 200, description = "The author", body = Author))
 )]
+#[get("/authors/{id}")]
 pub async fn get_author(
     state: web::Data<AppState>,
     id: web::Path<i64>,
@@ -68,11 +61,12 @@ pub async fn get_author(
 ///
 /// An author page's header. List the author's articles with `GET /articles?author={slug}`.
 #[utoipa::path(
-    get, path = "/api/v1/authors/slug/{slug}", tag = "authors",
+    tag = "authors",
     params(("slug" = String, Path, description = "Author slug", example = "conservative-guard")),
     security(()),
     responses((status = 200, description = "The author", body = Author))
 )]
+#[get("/authors/slug/{slug}")]
 pub async fn get_author_by_slug(
     state: web::Data<AppState>,
     slug: web::Path<String>,

@@ -1,37 +1,22 @@
 //! `/categories`: public reads, editor writes.
 
-use actix_web::http::Method;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{Category, CategoryPatch, CategoryPatchBody, NewCategory, NewCategoryBody};
 use super::queries::{self, CategoryKey, CategorySort};
 use crate::app::AppState;
 use crate::auth::{Action, Caller};
 use crate::error::{ApiError, Problem};
-use crate::http::{
-    Json, ListParams, Paginated, Query, ReassignQuery, created, pagination, resource,
-};
+use crate::http::{Json, ListParams, Paginated, Query, ReassignQuery, created, pagination};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(
-        "/categories",
-        vec![
-            (Method::GET, web::to(list_categories)),
-            (Method::POST, web::to(create_category)),
-        ],
-    ))
-    .service(resource(
-        "/categories/slug/{slug}",
-        vec![(Method::GET, web::to(get_category_by_slug))],
-    ))
-    .service(resource(
-        "/categories/{id}",
-        vec![
-            (Method::GET, web::to(get_category)),
-            (Method::PATCH, web::to(update_category)),
-            (Method::DELETE, web::to(delete_category)),
-        ],
-    ));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_categories)
+        .service(create_category)
+        .service(get_category_by_slug)
+        .service(get_category)
+        .service(update_category)
+        .service(delete_category);
 }
 
 /// List categories.
@@ -39,11 +24,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// The site's sections with their number of published articles (not counting child
 /// categories); `parent_id` builds the hierarchy.
 #[utoipa::path(
-    get, path = "/api/v1/categories", tag = "categories",
+    tag = "categories",
     params(ListParams<CategorySort>),
     security(()),
     responses((status = 200, description = "A page of categories", body = Paginated<Category>))
 )]
+#[get("/categories")]
 pub async fn list_categories(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -60,11 +46,12 @@ pub async fn list_categories(
 ///
 /// A category with its number of published articles.
 #[utoipa::path(
-    get, path = "/api/v1/categories/{id}", tag = "categories",
+    tag = "categories",
     params(("id" = i64, Path, minimum = 1, description = "Category id", example = 9)),
     security(()),
     responses((status = 200, description = "The category", body = Category))
 )]
+#[get("/categories/{id}")]
 pub async fn get_category(
     state: web::Data<AppState>,
     id: web::Path<i64>,
@@ -80,11 +67,12 @@ pub async fn get_category(
 /// A category page's header. List its articles with `GET /articles?category={slug}`, which
 /// includes its child categories.
 #[utoipa::path(
-    get, path = "/api/v1/categories/slug/{slug}", tag = "categories",
+    tag = "categories",
     params(("slug" = String, Path, description = "Category slug", example = "world-news")),
     security(()),
     responses((status = 200, description = "The category", body = Category))
 )]
+#[get("/categories/slug/{slug}")]
 pub async fn get_category_by_slug(
     state: web::Data<AppState>,
     slug: web::Path<String>,
@@ -102,7 +90,7 @@ pub async fn get_category_by_slug(
 ///
 /// Example body: `{"name":"Science","description":"Research and discovery"}`
 #[utoipa::path(
-    post, path = "/api/v1/categories", tag = "categories",
+    tag = "categories",
     request_body = NewCategoryBody,
     security(("bearer" = [])),
     responses(
@@ -110,6 +98,7 @@ pub async fn get_category_by_slug(
         (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/categories")]
 pub async fn create_category(
     state: web::Data<AppState>,
     caller: Caller,
@@ -134,7 +123,7 @@ pub async fn create_category(
 ///
 /// Example body: `{"description":"Research, health and discovery"}`
 #[utoipa::path(
-    patch, path = "/api/v1/categories/{id}", tag = "categories",
+    tag = "categories",
     params(("id" = i64, Path, minimum = 1, description = "Category id", example = 9)),
     request_body = CategoryPatchBody,
     security(("bearer" = [])),
@@ -143,6 +132,7 @@ pub async fn create_category(
         (status = 409, description = "Slug taken", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[patch("/categories/{id}")]
 pub async fn update_category(
     state: web::Data<AppState>,
     caller: Caller,
@@ -165,7 +155,7 @@ pub async fn update_category(
 /// Editors and admins. A category that still has articles needs `?reassign_to=` another
 /// category (otherwise `409`); its child categories move up to its parent.
 #[utoipa::path(
-    delete, path = "/api/v1/categories/{id}", tag = "categories",
+    tag = "categories",
     params(("id" = i64, Path, minimum = 1, description = "Category id"), ReassignQuery),
     security(("bearer" = [])),
     responses(
@@ -173,6 +163,7 @@ pub async fn update_category(
         (status = 409, description = "The category has articles", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[delete("/categories/{id}")]
 pub async fn delete_category(
     state: web::Data<AppState>,
     caller: Caller,

@@ -1,9 +1,10 @@
 //! `/articles/{id}/comments` (public) and `/comments` (moderation, editors and up).
 
-use actix_web::http::{Method, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{
     Comment, CommentPatch, CommentPatchBody, CommentRecord, CommentStatus, ModeratedComment,
@@ -15,28 +16,15 @@ use crate::articles::queries as articles;
 use crate::auth::{Action, Caller, MaybeCaller};
 use crate::error::{ApiError, Problem};
 use crate::http::time::now;
-use crate::http::{Json, ListParams, Paginated, Query, created, pagination, resource};
+use crate::http::{Json, ListParams, Paginated, Query, created, pagination};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(
-        "/articles/{id}/comments",
-        vec![
-            (Method::GET, web::to(list_article_comments)),
-            (Method::POST, web::to(post_comment)),
-        ],
-    ))
-    .service(resource(
-        "/comments",
-        vec![(Method::GET, web::to(list_comments))],
-    ))
-    .service(resource(
-        "/comments/{id}",
-        vec![
-            (Method::GET, web::to(get_comment)),
-            (Method::PATCH, web::to(moderate_comment)),
-            (Method::DELETE, web::to(delete_comment)),
-        ],
-    ));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_article_comments)
+        .service(post_comment)
+        .service(list_comments)
+        .service(get_comment)
+        .service(moderate_comment)
+        .service(delete_comment);
 }
 
 /// List an article's comments.
@@ -46,11 +34,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// `content` (the raw text) and `content_html` (the same text made safe to insert as HTML).
 /// Emails and addresses are never shown.
 #[utoipa::path(
-    get, path = "/api/v1/articles/{id}/comments", tag = "comments",
+    tag = "comments",
     params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2), ListParams<CommentSort>),
     security(()),
     responses((status = 200, description = "A page of approved comments", body = Paginated<Comment>))
 )]
+#[get("/articles/{id}/comments")]
 pub async fn list_article_comments(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -94,7 +83,7 @@ pub async fn list_article_comments(
 ///
 /// Example body: `{"author_name":"Jane Reader","author_email":"jane@example.com","content":"Dialogue is good here."}`
 #[utoipa::path(
-    post, path = "/api/v1/articles/{id}/comments", tag = "comments",
+    tag = "comments",
     params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2)),
     request_body = NewCommentBody,
     security((), ("bearer" = [])),
@@ -107,6 +96,7 @@ pub async fn list_article_comments(
         (status = 429, description = "Too many comments from this address", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/articles/{id}/comments")]
 pub async fn post_comment(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -197,11 +187,12 @@ pub struct ModerationQuery {
 /// Editors and admins: comments in every status, with the commenter's email, address and
 /// user agent. The moderation queue is `?status=pending`.
 #[utoipa::path(
-    get, path = "/api/v1/comments", tag = "comments",
+    tag = "comments",
     params(ListParams<CommentSort>, ModerationQuery),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of comments", body = Paginated<ModeratedComment>))
 )]
+#[get("/comments")]
 pub async fn list_comments(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -231,11 +222,12 @@ pub async fn list_comments(
 ///
 /// Editors and admins: one comment in any status, with the commenter's email and address.
 #[utoipa::path(
-    get, path = "/api/v1/comments/{id}", tag = "comments",
+    tag = "comments",
     params(("id" = i64, Path, minimum = 1, description = "Comment id", example = 1)),
     security(("bearer" = [])),
     responses((status = 200, description = "The comment", body = ModeratedComment))
 )]
+#[get("/comments/{id}")]
 pub async fn get_comment(
     state: web::Data<AppState>,
     caller: Caller,
@@ -254,12 +246,13 @@ pub async fn get_comment(
 ///
 /// Example body: `{"status":"approved"}`
 #[utoipa::path(
-    patch, path = "/api/v1/comments/{id}", tag = "comments",
+    tag = "comments",
     params(("id" = i64, Path, minimum = 1, description = "Comment id", example = 1)),
     request_body = CommentPatchBody,
     security(("bearer" = [])),
     responses((status = 200, description = "The changed comment", body = ModeratedComment))
 )]
+#[patch("/comments/{id}")]
 pub async fn moderate_comment(
     state: web::Data<AppState>,
     caller: Caller,
@@ -284,11 +277,12 @@ pub async fn moderate_comment(
 /// Editors and admins. The comment is gone for good; its replies move up to its parent, so a
 /// thread never dangles. The article's `comment_count` follows in the same transaction.
 #[utoipa::path(
-    delete, path = "/api/v1/comments/{id}", tag = "comments",
+    tag = "comments",
     params(("id" = i64, Path, minimum = 1, description = "Comment id")),
     security(("bearer" = [])),
     responses((status = 204, description = "Deleted"))
 )]
+#[delete("/comments/{id}")]
 pub async fn delete_comment(
     state: web::Data<AppState>,
     caller: Caller,

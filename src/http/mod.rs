@@ -6,6 +6,7 @@ pub mod client_ip;
 pub mod head;
 pub mod html;
 pub mod json;
+pub mod methods;
 pub mod pagination;
 pub mod patch;
 pub mod problems;
@@ -17,8 +18,7 @@ mod strict;
 pub mod time;
 
 use actix_web::dev::Payload;
-use actix_web::http::Method;
-use actix_web::{FromRequest, HttpRequest, Resource, Route, web};
+use actix_web::{FromRequest, HttpRequest};
 use serde::Deserialize;
 use std::future::{Ready, ready};
 use utoipa::IntoParams;
@@ -93,23 +93,4 @@ pub struct ReassignQuery {
     /// Where the articles of the deleted resource go.
     #[param(minimum = 1)]
     pub reassign_to: Option<i64>,
-}
-
-/// A resource served by `routes`; any other method gets a `405` problem whose `Allow`
-/// header lists the methods that work.
-pub fn resource(path: &str, routes: Vec<(Method, Route)>) -> Resource {
-    let allow = routes
-        .iter()
-        .map(|(method, _)| method.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
-    let resource = routes
-        .into_iter()
-        .fold(web::resource(path), |resource, (method, route)| {
-            resource.route(route.method(method))
-        });
-    resource.default_service(web::to(move || {
-        let allow = allow.clone();
-        async move { Err::<actix_web::HttpResponse, _>(ApiError::MethodNotAllowed { allow }) }
-    }))
 }

@@ -1,17 +1,17 @@
 //! `/search`: the site's search box. Public articles ranked by relevance, with snippets.
 
-use actix_web::http::Method;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{SearchParams, SearchResult};
 use super::queries;
 use crate::app::AppState;
 use crate::error::{ApiError, FieldError};
 use crate::fulltext::terms::SearchTerms;
-use crate::http::{Page, PageQuery, Paginated, Query, pagination, resource};
+use crate::http::{Page, PageQuery, Paginated, Query, pagination};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/search", vec![(Method::GET, web::to(search))]));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(search);
 }
 
 /// Search published articles, best match first.
@@ -24,13 +24,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 /// newest first, and `total` counts every match. Each result is an article summary with a
 /// `snippet` of HTML whose matches are in `<mark>` tags.
 #[utoipa::path(
-    get, path = "/api/v1/search", tag = "search",
+    tag = "search",
     params(SearchParams, PageQuery),
     security(()),
     responses(
         (status = 200, description = "A page of results, best first", body = Paginated<SearchResult>),
     )
 )]
+#[get("/search")]
 pub async fn search(
     req: HttpRequest,
     state: web::Data<AppState>,

@@ -1,9 +1,9 @@
 //! `/users`: account management, for admins only.
 
-use actix_web::http::Method;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{NewUser, NewUserBody, User, UserPatch, UserPatchBody};
 use super::queries::{self, UserSort};
@@ -11,26 +11,14 @@ use crate::app::{AppState, client_address};
 use crate::auth::Role;
 use crate::auth::{Action, Caller, password};
 use crate::error::{ApiError, Problem};
-use crate::http::{
-    Json, ListParams, Paginated, Query, ReassignQuery, created, pagination, resource,
-};
+use crate::http::{Json, ListParams, Paginated, Query, ReassignQuery, created, pagination};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(
-        "/users",
-        vec![
-            (Method::GET, web::to(list_users)),
-            (Method::POST, web::to(create_user)),
-        ],
-    ))
-    .service(resource(
-        "/users/{id}",
-        vec![
-            (Method::GET, web::to(get_user)),
-            (Method::PATCH, web::to(update_user)),
-            (Method::DELETE, web::to(delete_user)),
-        ],
-    ));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(list_users)
+        .service(create_user)
+        .service(get_user)
+        .service(update_user)
+        .service(delete_user);
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -44,11 +32,12 @@ pub struct UserFilter {
 ///
 /// Admins only: every account with its email and role.
 #[utoipa::path(
-    get, path = "/api/v1/users", tag = "users",
+    tag = "users",
     params(ListParams<UserSort>, UserFilter),
     security(("bearer" = [])),
     responses((status = 200, description = "A page of users", body = Paginated<User>))
 )]
+#[get("/users")]
 pub async fn list_users(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -73,7 +62,7 @@ pub async fn list_users(
 ///
 /// Example body: `{"email":"ed@example.com","password":"a long passphrase","display_name":"Ed Itor","role":"editor"}`
 #[utoipa::path(
-    post, path = "/api/v1/users", tag = "users",
+    tag = "users",
     request_body = NewUserBody,
     security(("bearer" = [])),
     responses(
@@ -82,6 +71,7 @@ pub async fn list_users(
         (status = 503, description = "Too many passwords being hashed at once, or the database is briefly unavailable; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/users")]
 pub async fn create_user(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -109,11 +99,12 @@ pub async fn create_user(
 ///
 /// Admins only: one account with its email and role.
 #[utoipa::path(
-    get, path = "/api/v1/users/{id}", tag = "users",
+    tag = "users",
     params(("id" = i64, Path, minimum = 1, description = "User id", example = 2)),
     security(("bearer" = [])),
     responses((status = 200, description = "The user", body = User))
 )]
+#[get("/users/{id}")]
 pub async fn get_user(
     state: web::Data<AppState>,
     caller: Caller,
@@ -133,7 +124,7 @@ pub async fn get_user(
 ///
 /// Example body: `{"role":"editor","bio":"Covers the city council."}`
 #[utoipa::path(
-    patch, path = "/api/v1/users/{id}", tag = "users",
+    tag = "users",
     params(("id" = i64, Path, minimum = 1, description = "User id", example = 2)),
     request_body = UserPatchBody,
     security(("bearer" = [])),
@@ -143,6 +134,7 @@ pub async fn get_user(
         (status = 503, description = "Too many passwords being hashed at once, or the database is briefly unavailable; retry after `Retry-After` seconds", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[patch("/users/{id}")]
 pub async fn update_user(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -175,7 +167,7 @@ pub async fn update_user(
 /// Admins only. A user who wrote articles needs `?reassign_to=` another user (otherwise
 /// `409`); the last admin cannot be deleted.
 #[utoipa::path(
-    delete, path = "/api/v1/users/{id}", tag = "users",
+    tag = "users",
     params(("id" = i64, Path, minimum = 1, description = "User id"), ReassignQuery),
     security(("bearer" = [])),
     responses(
@@ -183,6 +175,7 @@ pub async fn update_user(
         (status = 409, description = "The user has articles, or is the last admin", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[delete("/users/{id}")]
 pub async fn delete_user(
     state: web::Data<AppState>,
     caller: Caller,

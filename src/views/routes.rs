@@ -1,9 +1,10 @@
 //! `POST|GET /articles/{id}/views` and `GET /articles/popular`.
 
-use actix_web::http::{Method, header};
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{NaiveDateTime, Utc};
 use std::sync::LazyLock;
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::dedup::is_plausible_client;
 use super::model::{PopularArticle, PopularBy, PopularQuery, ViewStats, Window};
@@ -15,21 +16,13 @@ use crate::auth::MaybeCaller;
 use crate::auth::policy::PublicFrom;
 use crate::db::version::PublicState;
 use crate::error::{ApiError, Problem};
+use crate::http::Query;
 use crate::http::time::now;
-use crate::http::{Query, resource};
 
-pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource(
-        "/articles/popular",
-        vec![(Method::GET, web::to(popular_articles))],
-    ))
-    .service(resource(
-        "/articles/{id}/views",
-        vec![
-            (Method::POST, web::to(record_view)),
-            (Method::GET, web::to(view_stats)),
-        ],
-    ));
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(popular_articles)
+        .service(record_view)
+        .service(view_stats);
 }
 
 /// The maintained crawler list of the `isbot` crate, compiled once.
@@ -45,7 +38,7 @@ static BOTS: LazyLock<isbot::Bots> = LazyLock::new(isbot::Bots::default);
 /// articles count; others are `404`, or `409` to staff who may open the article (a preview
 /// is not a reader's view).
 #[utoipa::path(
-    post, path = "/api/v1/articles/{id}/views", tag = "views",
+    tag = "views",
     params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2)),
     security((), ("bearer" = [])),
     responses(
@@ -54,6 +47,7 @@ static BOTS: LazyLock<isbot::Bots> = LazyLock::new(isbot::Bots::default);
         (status = 409, description = "The article is not public (answered to staff who may open it; anyone else gets `404`)", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[post("/articles/{id}/views")]
 pub async fn record_view(
     req: HttpRequest,
     state: web::Data<AppState>,
@@ -148,7 +142,7 @@ async fn is_public(
 /// buckets (UTC, oldest first). Views are counted after the next flush
 /// (`VIEW_FLUSH_INTERVAL_MS`, one second by default).
 #[utoipa::path(
-    get, path = "/api/v1/articles/{id}/views", tag = "views",
+    tag = "views",
     params(("id" = i64, Path, minimum = 1, description = "Article id", example = 2)),
     security((), ("bearer" = [])),
     responses(
@@ -156,6 +150,7 @@ async fn is_public(
         (status = 401, description = "A bad token", body = Problem, content_type = "application/problem+json"),
     )
 )]
+#[get("/articles/{id}/views")]
 pub async fn view_stats(
     state: web::Data<AppState>,
     caller: MaybeCaller,
@@ -189,11 +184,12 @@ pub async fn view_stats(
 ///
 /// Example: `GET /api/v1/articles/popular?by=views&window=week&limit=5`
 #[utoipa::path(
-    get, path = "/api/v1/articles/popular", tag = "views",
+    tag = "views",
     params(PopularQuery),
     security(()),
     responses((status = 200, description = "The most popular articles first, each with its count in the window", body = Vec<PopularArticle>))
 )]
+#[get("/articles/popular")]
 pub async fn popular_articles(
     state: web::Data<AppState>,
     query: Query<PopularQuery>,

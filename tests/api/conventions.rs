@@ -26,6 +26,25 @@ async fn wrong_method_is_a_405_problem_with_allow() {
     );
 }
 
+/// `/articles/popular` is its own resource: `/articles/{id}` beside it, which has `PATCH`
+/// and `DELETE`, never takes them.
+#[actix_web::test]
+async fn a_fixed_path_allows_its_own_methods_not_those_of_a_template_beside_it() {
+    let app = TestApp::spawn().await;
+    for (method, path, allow) in [
+        (Method::PATCH, "/api/v1/articles/popular", "GET"),
+        (Method::DELETE, "/api/v1/articles/popular", "GET"),
+        (Method::PUT, "/api/v1/articles/1", "GET, PATCH, DELETE"),
+        (Method::DELETE, "/api/v1/articles/1/views", "GET, POST"),
+        (Method::POST, "/health", "GET"),
+        (Method::PUT, "/docs", "GET"),
+    ] {
+        let response = app.send(method.clone(), path, None, None).await;
+        response.assert_problem(405);
+        assert_eq!(response.header("allow"), Some(allow), "{method} {path}");
+    }
+}
+
 #[actix_web::test]
 async fn malformed_json_is_a_400_problem() {
     let app = TestApp::spawn().await;
