@@ -5,86 +5,53 @@ use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceFactory, ServiceRequest, ServiceResponse};
 use actix_web::http::{Method, header};
 use actix_web::middleware::{Compress, from_fn};
-use actix_web::{App, HttpRequest, HttpResponse, get, web};
+use actix_web::{App, HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa::openapi::OpenApi;
 use utoipa_actix_web::{AppExt, scope};
 use utoipa_swagger_ui::SwaggerUi;
 
-use crate::auth::caller::Standings;
-use crate::auth::password::HashingGate;
-use crate::auth::tokens::TokenKeys;
+use crate::auth::state::AuthState;
+use crate::comments::state::CommentsState;
 use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
-use crate::http::cache::{CacheContext, CacheMaxAge, ResponseCache, public_cache};
+use crate::http::cache::{CacheContext, CacheMaxAge, public_cache};
 use crate::http::head::head_as_get;
 use crate::http::json::{BodyLimit, BodyTimeout};
 use crate::http::methods::{MountedPaths, method_not_allowed};
 use crate::http::problems::{framework_errors_as_problems, no_route, path_error};
-use crate::http::rate_limit::KeyedLimiter;
 use crate::http::request_id::{REQUEST_ID, request_id};
 use crate::openapi;
-use crate::views::buffer::ViewBuffer;
-use crate::views::dedup::ViewDedup;
-use crate::views::routes::{GateEntry, VIEW_GATE_ENTRIES};
-use std::sync::Arc;
+use crate::state::AppState;
+use crate::views::state::ViewsState;
 use std::time::Duration;
 
-/// What every handler can reach.
-pub struct AppState {
-    pub db: Db,
-    pub tokens: TokenKeys,
-    /// Login attempts per client address and email.
-    pub login_limiter: KeyedLimiter,
-    /// Login attempts per client address, whatever the email.
-    pub login_address_limiter: KeyedLimiter,
-    /// Every password hash and verification of a request goes through it.
-    pub hashing: HashingGate,
-    /// Each signed-in user's current role and token version, checked on every request.
-    pub standings: Standings,
-    pub comment_limiter: KeyedLimiter,
-    pub views: ViewBuffer,
-    /// When each article viewed lately is public from, while the public content holds.
-    pub view_gate: moka::sync::Cache<i64, GateEntry>,
-    /// Which clients viewed which articles lately: one view each per window.
-    pub view_dedup: ViewDedup,
-    /// Public responses, shared by every worker.
-    pub responses: Arc<ResponseCache>,
-    pub config: Config,
+/// Everything the handlers share, made once per process and handed to every worker: the
+/// common state and each resource's own.
+#[derive(Clone)]
+pub struct Services {
+    pub app: web::Data<AppState>,
+    pub auth: web::Data<AuthState>,
+    pub comments: web::Data<CommentsState>,
+    pub views: web::Data<ViewsState>,
 }
 
-impl AppState {
+impl Services {
     pub fn new(db: Db, jwt_secret: &str, config: Config) -> Self {
         Self {
-            db,
-            tokens: TokenKeys::new(jwt_secret, &config),
-            login_limiter: KeyedLimiter::per_minute(config.rate_limit_logins_per_minute),
-            login_address_limiter: KeyedLimiter::per_minute(
-                config.rate_limit_logins_per_address_per_minute,
-            ),
-            hashing: HashingGate::new(
-                config.password_hashing_concurrency,
-                Duration::from_millis(config.password_hashing_wait_ms),
-            ),
-            standings: Standings::default(),
-            comment_limiter: KeyedLimiter::per_minute(config.rate_limit_comments_per_minute),
-            views: ViewBuffer::default(),
-            view_gate: moka::sync::Cache::new(VIEW_GATE_ENTRIES),
-            view_dedup: ViewDedup::new(Duration::from_secs(config.view_dedup_seconds)),
-            responses: Arc::new(ResponseCache::new(
-                config.response_cache_mb.saturating_mul(1024 * 1024),
-                Duration::from_secs(config.counters_max_lag_seconds),
-            )),
-            config,
+            auth: web::Data::new(AuthState::new(jwt_secret, &config)),
+            comments: web::Data::new(CommentsState::new(&config)),
+            views: web::Data::new(ViewsState::new(&config)),
+            app: web::Data::new(AppState::new(db, config)),
         }
     }
 }
 
 /// The whole application: `/api/v1`, the service endpoints, the spec and the docs.
 pub fn build(
-    state: web::Data<AppState>,
+    services: Services,
 ) -> App<
     impl ServiceFactory<
         ServiceRequest,
@@ -95,11 +62,15 @@ pub fn build(
     >,
 > {
     let (app, spec) = mount();
+    let state = &services.app;
     let config = &state.config;
     let body_limit = config.max_body_bytes;
     let cors = cors(&config.cors_allowed_origins);
     let max_age = CacheMaxAge(config.cache_max_age_seconds);
     app.app_data(state.clone())
+        .app_data(services.auth.clone())
+        .app_data(services.comments.clone())
+        .app_data(services.views.clone())
         .app_data(BodyLimit(body_limit))
         .app_data(BodyTimeout(Duration::from_secs(
             config.request_body_timeout_seconds,
@@ -202,29 +173,6 @@ fn cors(origins: &[String]) -> Cors {
         }
     }
     cors
-}
-
-/// The client's address, for rate limits and moderation: the TCP peer, or behind
-/// `TRUSTED_PROXIES` the address they saw (http/client_ip.rs).
-pub fn client_address(req: &HttpRequest) -> String {
-    let Some(peer) = req.peer_addr() else {
-        return "unknown".to_owned();
-    };
-    let Some(state) = req.app_data::<web::Data<AppState>>() else {
-        return peer.ip().to_string();
-    };
-    // Every header line, in order: they are one list. A line that is not text stands in
-    // the walk as an entry that is no address.
-    let forwarded_for: Vec<&str> = req
-        .headers()
-        .get_all("x-forwarded-for")
-        .map(|value| value.to_str().unwrap_or("?"))
-        .collect();
-    state
-        .config
-        .trusted_proxies
-        .client(peer.ip(), &forwarded_for)
-        .to_string()
 }
 
 /// The state of the service.

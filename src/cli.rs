@@ -1,14 +1,14 @@
 //! The command line: `serve` (the default), `migrate`, `create-user`, `seed`, `openapi`,
 //! and what each of them does.
 
-use actix_web::{HttpServer, web};
+use actix_web::HttpServer;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::{BufRead, IsTerminal};
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::app::{self, AppState};
+use crate::app::{self, Services};
 use crate::auth::Role;
 use crate::config::Config;
 use crate::db::Db;
@@ -151,12 +151,12 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
         ensure_first_admin(&db, &config)?;
     }
     let flush_every = Duration::from_millis(config.view_flush_interval_ms);
-    let state = web::Data::new(AppState::new(db, &secret, config));
-    let server_state = state.clone();
+    let services = Services::new(db, &secret, config);
+    let server_services = services.clone();
     actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new({
-            let state = server_state.clone();
-            move || app::build(state.clone())
+            let services = server_services.clone();
+            move || app::build(services.clone())
         })
         // The request line and headers must arrive within 5 seconds (actix's default, kept
         // here in sight); the body then has REQUEST_BODY_TIMEOUT (http/json.rs).
@@ -167,7 +167,7 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
         let listening = server.addrs().first().copied().unwrap_or(address);
         // Printed only now that it is true: scripts and people wait for this line.
         println!("Listening on http://{listening} (docs at http://{listening}/docs/)");
-        views::buffer::spawn_flusher(server_state, flush_every);
+        views::buffer::spawn_flusher(server_services.app, server_services.views, flush_every);
         // actix stops gracefully on SIGTERM and SIGINT: it finishes the requests in
         // flight, then `run` returns.
         server
@@ -175,7 +175,11 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
             .await
             .map_err(|error| format!("server failed: {error}"))
     })?;
-    let flushed = state.views.flush(&state.db).map_err(|e| e.to_string())?;
+    let flushed = services
+        .views
+        .buffer
+        .flush(&services.app.db)
+        .map_err(|e| e.to_string())?;
     tracing::info!(views = flushed, "stopped; buffered views written");
     Ok(())
 }

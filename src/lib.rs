@@ -18,5 +18,6 @@ pub mod http;
 pub mod openapi;
 pub mod search;
 pub mod seed;
+pub mod state;
 pub mod users;
 pub mod views;

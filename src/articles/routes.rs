@@ -9,7 +9,6 @@ use super::model::{
     Article, ArticlePatch, ArticlePatchBody, ArticleRow, ArticleSummary, NewArticle, NewArticleBody,
 };
 use super::queries::{self, ArticleFilter, ArticleKey, ArticleSort, Visibility};
-use crate::app::AppState;
 use crate::auth::{Action, Caller, MaybeCaller};
 use crate::authors::queries as authors;
 use crate::categories::queries as categories;
@@ -18,6 +17,7 @@ use crate::domain::ArticleStatus;
 use crate::error::{ApiError, Problem};
 use crate::fulltext::terms::SearchTerms;
 use crate::http::{Json, ListParams, Paginated, Query, Timestamp, created, pagination};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_articles)

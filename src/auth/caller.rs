@@ -18,9 +18,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::Role;
-use crate::app::AppState;
+use super::state::AuthState;
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// A signed-in user, with the role they have now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,15 +75,18 @@ async fn caller_of(req: &HttpRequest) -> Result<Option<Caller>, ApiError> {
         .ok_or_else(|| {
             ApiError::Unauthorized("the Authorization header must be `Bearer <token>`".to_owned())
         })?;
-    let state = req
-        .app_data::<web::Data<AppState>>()
-        .ok_or_else(|| ApiError::internal("application state is missing"))?;
-    let claims = state.tokens.verify(token)?;
+    let (Some(state), Some(auth)) = (
+        req.app_data::<web::Data<AppState>>(),
+        req.app_data::<web::Data<AuthState>>(),
+    ) else {
+        return Err(ApiError::internal("application state is missing"));
+    };
+    let claims = auth.tokens.verify(token)?;
     let user_id = claims
         .sub
         .parse()
         .map_err(|_| ApiError::Unauthorized("the access token is invalid".to_owned()))?;
-    let Some(standing) = state.standings.of(&state.db, user_id).await? else {
+    let Some(standing) = auth.standings.of(&state.db, user_id).await? else {
         return Err(ApiError::Unauthorized(
             "the account of this access token no longer exists".to_owned(),
         ));

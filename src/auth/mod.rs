@@ -8,6 +8,7 @@ pub mod policy;
 pub mod queries;
 pub mod role;
 pub mod routes;
+pub mod state;
 pub mod tokens;
 
 pub use caller::{Caller, MaybeCaller};

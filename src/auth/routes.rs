@@ -5,11 +5,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{LoginRequest, RefreshRequest, TokenResponse, TokenType};
 use super::queries::Consumed;
+use super::state::AuthState;
 use super::{Caller, password, queries, tokens};
-use crate::app::{AppState, client_address};
 use crate::error::{ApiError, Problem};
 use crate::http::Json;
 use crate::http::time::now;
+use crate::state::{AppState, client_address};
 use crate::users::model::{User, UserRow};
 use crate::users::queries as users;
 
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
     body: Json<LoginRequest>,
 ) -> Result<HttpResponse, ApiError> {
     body.0.check()?;
@@ -50,14 +52,14 @@ pub async fn login(
     // Per address alone: nor spray many emails (each costing a full Argon2 run).
     let address = client_address(&req);
     let key = format!("{address} {}", email.trim().to_lowercase());
-    state.login_address_limiter.check(address.clone())?;
-    state.login_limiter.check(key)?;
+    auth.login_address_limiter.check(address.clone())?;
+    auth.login_limiter.check(key)?;
     let db = state.db.clone();
     let lookup = email.trim().to_lowercase();
     let user = db
         .read(move |conn| Ok(users::find_by_email(conn, &lookup)?))
         .await?;
-    let verified = state
+    let verified = auth
         .hashing
         .run(&address, move || match user {
             Some(user) if password::verify(&password, &user.password_hash) => Some(user),
@@ -70,7 +72,7 @@ pub async fn login(
         .await?;
     let user =
         verified.ok_or_else(|| ApiError::Unauthorized("wrong email or password".to_owned()))?;
-    Ok(HttpResponse::Ok().json(issue_tokens(&state, user, None).await?))
+    Ok(HttpResponse::Ok().json(issue_tokens(&state, &auth, user, None).await?))
 }
 
 /// Refresh the tokens.
@@ -93,6 +95,7 @@ pub async fn login(
 #[post("/auth/refresh")]
 pub async fn refresh(
     state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
     body: Json<RefreshRequest>,
 ) -> Result<HttpResponse, ApiError> {
     body.0.check()?;
@@ -135,7 +138,7 @@ pub async fn refresh(
             ));
         }
     };
-    Ok(HttpResponse::Ok().json(issue_tokens(&state, user, Some(family)).await?))
+    Ok(HttpResponse::Ok().json(issue_tokens(&state, &auth, user, Some(family)).await?))
 }
 
 /// Log out.
@@ -193,13 +196,14 @@ pub async fn me(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<
 /// A new token pair; the refresh token continues `family` (a refresh) or starts one (a login).
 async fn issue_tokens(
     state: &AppState,
+    auth: &AuthState,
     user: UserRow,
     family: Option<String>,
 ) -> Result<TokenResponse, ApiError> {
-    let access_token = state.tokens.issue(user.id, user.role, user.token_version)?;
+    let access_token = auth.tokens.issue(user.id, user.role, user.token_version)?;
     let refresh_token = tokens::new_refresh_token();
     let stored = refresh_token.clone();
-    let ttl_days = state.tokens.refresh_ttl_days;
+    let ttl_days = auth.tokens.refresh_ttl_days;
     let user_id = user.id;
     let family = family.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     state
@@ -215,7 +219,7 @@ async fn issue_tokens(
     Ok(TokenResponse {
         access_token,
         token_type: TokenType::Bearer,
-        expires_in: state.tokens.access_ttl_seconds,
+        expires_in: auth.tokens.access_ttl_seconds,
         refresh_token,
         user: user.into(),
     })

@@ -5,9 +5,9 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::Author;
 use super::queries::{self, AuthorKey, AuthorSort};
-use crate::app::AppState;
 use crate::error::ApiError;
 use crate::http::{ListParams, Paginated, pagination};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_authors)

@@ -5,10 +5,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{Category, CategoryPatch, CategoryPatchBody, NewCategory, NewCategoryBody};
 use super::queries::{self, CategoryKey, CategorySort};
-use crate::app::AppState;
 use crate::auth::{Action, Caller};
 use crate::error::{ApiError, Problem};
 use crate::http::{Json, ListParams, Paginated, Query, ReassignQuery, created, pagination};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_categories)

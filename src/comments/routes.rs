@@ -11,12 +11,13 @@ use super::model::{
     NewComment, NewCommentBody, PostedComment,
 };
 use super::queries::{self, CommentFilter, CommentSort};
-use crate::app::{AppState, client_address};
+use super::state::CommentsState;
 use crate::articles::queries as articles;
 use crate::auth::{Action, Caller, MaybeCaller};
 use crate::error::{ApiError, Problem};
 use crate::http::time::now;
 use crate::http::{Json, ListParams, Paginated, Query, created, pagination};
+use crate::state::{AppState, client_address};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_article_comments)
@@ -100,12 +101,13 @@ pub async fn list_article_comments(
 pub async fn post_comment(
     req: HttpRequest,
     state: web::Data<AppState>,
+    own: web::Data<CommentsState>,
     caller: MaybeCaller,
     id: web::Path<i64>,
     body: Json<NewCommentBody>,
 ) -> Result<HttpResponse, ApiError> {
     let address = client_address(&req);
-    state.comment_limiter.check(address.clone())?;
+    own.limiter.check(address.clone())?;
     let new = NewComment::parse(body.0, now(), state.config.comment_min_seconds)?;
     let article_id = id.into_inner();
     let answered_status = if state.config.comments_auto_approve || caller.0.is_some() {

@@ -5,10 +5,10 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{SearchParams, SearchResult};
 use super::queries;
-use crate::app::AppState;
 use crate::error::{ApiError, FieldError};
 use crate::fulltext::terms::SearchTerms;
 use crate::http::{Page, PageQuery, Paginated, Query, pagination};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(search);

@@ -7,11 +7,12 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{NewUser, NewUserBody, User, UserPatch, UserPatchBody};
 use super::queries::{self, UserSort};
-use crate::app::{AppState, client_address};
 use crate::auth::Role;
+use crate::auth::state::AuthState;
 use crate::auth::{Action, Caller, password};
 use crate::error::{ApiError, Problem};
 use crate::http::{Json, ListParams, Paginated, Query, ReassignQuery, created, pagination};
+use crate::state::{AppState, client_address};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_users)
@@ -75,13 +76,14 @@ pub async fn list_users(
 pub async fn create_user(
     req: HttpRequest,
     state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
     caller: Caller,
     body: Json<NewUserBody>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::ManageUsers)?;
     let mut new_user = NewUser::try_from(body.0)?;
     let password = std::mem::take(&mut new_user.password);
-    let hash = state
+    let hash = auth
         .hashing
         .run(&client_address(&req), move || password::hash(&password))
         .await??;
@@ -138,6 +140,7 @@ pub async fn get_user(
 pub async fn update_user(
     req: HttpRequest,
     state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
     caller: Caller,
     id: web::Path<i64>,
     body: Json<UserPatchBody>,
@@ -147,8 +150,7 @@ pub async fn update_user(
     let mut patch = UserPatch::try_from(body.0)?;
     let hash = match patch.password.take() {
         Some(password) => Some(
-            state
-                .hashing
+            auth.hashing
                 .run(&client_address(&req), move || password::hash(&password))
                 .await??,
         ),
@@ -158,7 +160,7 @@ pub async fn update_user(
         .db
         .write(move |conn| queries::update(conn, id, patch, hash))
         .await?;
-    state.standings.forget(id);
+    auth.standings.forget(id);
     Ok(web::Json(row.into()))
 }
 
@@ -178,6 +180,7 @@ pub async fn update_user(
 #[delete("/users/{id}")]
 pub async fn delete_user(
     state: web::Data<AppState>,
+    auth: web::Data<AuthState>,
     caller: Caller,
     id: web::Path<i64>,
     query: Query<ReassignQuery>,
@@ -189,6 +192,6 @@ pub async fn delete_user(
         .db
         .write(move |conn| queries::delete(conn, id, reassign_to))
         .await?;
-    state.standings.forget(id);
+    auth.standings.forget(id);
     Ok(HttpResponse::NoContent().finish())
 }

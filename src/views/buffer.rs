@@ -10,9 +10,10 @@ use std::time::Duration;
 use actix_web::web;
 
 use super::queries;
-use crate::app::AppState;
+use super::state::ViewsState;
 use crate::db::Db;
 use crate::error::ApiError;
+use crate::state::AppState;
 
 /// Views per article and UTC day, not yet written.
 pub type Pending = HashMap<(i64, NaiveDate), i64>;
@@ -54,7 +55,7 @@ impl ViewBuffer {
 }
 
 /// Flushes the buffer every `interval` until the process ends.
-pub fn spawn_flusher(state: web::Data<AppState>, interval: Duration) {
+pub fn spawn_flusher(state: web::Data<AppState>, views: web::Data<ViewsState>, interval: Duration) {
     actix_web::rt::spawn(async move {
         // The first flush one interval from now: an interval's first tick is immediate, and
         // on a busy start it could land after the first views and write them early.
@@ -62,8 +63,8 @@ pub fn spawn_flusher(state: web::Data<AppState>, interval: Duration) {
         let mut ticker = actix_web::rt::time::interval_at(first, interval);
         loop {
             ticker.tick().await;
-            let state = state.clone();
-            let flushed = web::block(move || state.views.flush(&state.db)).await;
+            let (state, views) = (state.clone(), views.clone());
+            let flushed = web::block(move || views.buffer.flush(&state.db)).await;
             match flushed {
                 Ok(Ok(_)) => {}
                 Ok(Err(error)) => tracing::error!(%error, "view flush failed; will retry"),

@@ -6,3 +6,4 @@ pub mod dedup;
 pub mod model;
 pub mod queries;
 pub mod routes;
+pub mod state;

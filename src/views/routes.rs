@@ -9,15 +9,14 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::dedup::is_plausible_client;
 use super::model::{PopularArticle, PopularBy, PopularQuery, ViewStats, Window};
 use super::queries;
-use crate::app::{AppState, client_address};
+use super::state::{GateEntry, ViewsState};
 use crate::articles::model::ArticleSummary;
 use crate::articles::queries as articles;
 use crate::auth::MaybeCaller;
-use crate::auth::policy::PublicFrom;
-use crate::db::version::PublicState;
 use crate::error::{ApiError, Problem};
 use crate::http::Query;
 use crate::http::time::now;
+use crate::state::{AppState, client_address};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(popular_articles)
@@ -51,12 +50,13 @@ static BOTS: LazyLock<isbot::Bots> = LazyLock::new(isbot::Bots::default);
 pub async fn record_view(
     req: HttpRequest,
     state: web::Data<AppState>,
+    own: web::Data<ViewsState>,
     caller: MaybeCaller,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let article_id = id.into_inner();
     let now = now();
-    if !is_public(&state, article_id, now).await? {
+    if !is_public(&state, &own, article_id, now).await? {
         return Err(not_public(&state, caller, article_id).await);
     }
     let user_agent = req
@@ -67,9 +67,9 @@ pub async fn record_view(
         .unwrap_or_default();
     let counts = is_plausible_client(user_agent)
         && !BOTS.is_bot(user_agent)
-        && state.view_dedup.is_first(&client_address(&req), article_id);
+        && own.dedup.is_first(&client_address(&req), article_id);
     if counts {
-        state.views.add(article_id, now.date());
+        own.buffer.add(article_id, now.date());
     }
     Ok(HttpResponse::Accepted().finish())
 }
@@ -92,28 +92,18 @@ async fn not_public(state: &web::Data<AppState>, caller: MaybeCaller, article_id
     }
 }
 
-/// How many articles the view gate remembers.
-pub const VIEW_GATE_ENTRIES: u64 = 100_000;
-
-/// What the view gate remembers of an article: when it is public from, and the public
-/// content version that was read at (the answer holds while that version does).
-#[derive(Debug, Clone, Copy)]
-pub struct GateEntry {
-    public_from: PublicFrom,
-    read_at: PublicState,
-}
-
 /// Whether the article is public now, from memory while the public content version it was
 /// looked up at holds: a popular article costs no query per view, and a publish, an
 /// unpublish or a deletion is seen on the very next view.
 async fn is_public(
-    state: &web::Data<AppState>,
+    state: &AppState,
+    own: &ViewsState,
     article_id: i64,
     now: NaiveDateTime,
 ) -> Result<bool, ApiError> {
     let seconds = now.and_utc().timestamp();
-    let remembered = state
-        .view_gate
+    let remembered = own
+        .gate
         .get(&article_id)
         .filter(|entry| entry.read_at.still_holds(state.db.public_state(), seconds));
     let public_from = match remembered {
@@ -129,7 +119,7 @@ async fn is_public(
                 public_from,
                 read_at,
             };
-            state.view_gate.insert(article_id, entry);
+            own.gate.insert(article_id, entry);
             public_from
         }
     };

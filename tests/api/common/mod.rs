@@ -5,13 +5,12 @@ pub mod binary;
 use actix_test::TestServer;
 use actix_web::http::Method;
 use actix_web::http::header::HeaderMap;
-use actix_web::web;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use newsroom::app::{self, AppState};
+use newsroom::app::{self, Services};
 use newsroom::auth::Role;
 use newsroom::config::Config;
 use newsroom::db::Db;
@@ -121,10 +120,10 @@ impl TestApp {
         }
         let secret = config.jwt_secret.clone().expect("a JWT secret");
         let flush_every = Duration::from_millis(config.view_flush_interval_ms);
-        let state = web::Data::new(AppState::new(db, &secret, config));
+        let services = Services::new(db, &secret, config);
         // As `serve` does: buffered views reach the database every flush interval.
-        views::buffer::spawn_flusher(state.clone(), flush_every);
-        let server = actix_test::start(move || app::build(state.clone()));
+        views::buffer::spawn_flusher(services.app.clone(), services.views.clone(), flush_every);
+        let server = actix_test::start(move || app::build(services.clone()));
         let mut app = Self {
             server,
             admin_token: String::new(),
