@@ -117,7 +117,7 @@ fn mount() -> (
         .service(
             scope("/api/v1")
                 .wrap(from_fn(public_cache))
-                .configure(crate::auth::routes::configure)
+                .configure(crate::sessions::routes::configure)
                 .configure(crate::users::routes::configure)
                 .configure(crate::authors::routes::configure)
                 .configure(crate::categories::routes::configure)

@@ -160,33 +160,6 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<diesel::result::Error> for ApiError {
-    fn from(error: diesel::result::Error) -> Self {
-        use diesel::result::{DatabaseErrorKind, Error};
-        match error {
-            Error::NotFound => Self::NotFound("not found".to_owned()),
-            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
-                Self::Conflict("a resource with the same unique value already exists".to_owned())
-            }
-            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
-                Self::Conflict("the change conflicts with related resources".to_owned())
-            }
-            Error::DatabaseError(_, info) if crate::db::is_storage_trouble(info.message()) => {
-                tracing::error!(error = info.message(), "storage trouble");
-                Self::Unavailable
-            }
-            other => Self::internal(other),
-        }
-    }
-}
-
-impl From<diesel::r2d2::PoolError> for ApiError {
-    fn from(error: diesel::r2d2::PoolError) -> Self {
-        tracing::error!(%error, "no database connection");
-        Self::Unavailable
-    }
-}
-
 impl From<actix_web::error::BlockingError> for ApiError {
     fn from(error: actix_web::error::BlockingError) -> Self {
         Self::internal(error)

@@ -18,6 +18,8 @@ pub mod http;
 pub mod openapi;
 pub mod search;
 pub mod seed;
+pub mod sessions;
 pub mod state;
+pub mod time;
 pub mod users;
 pub mod views;

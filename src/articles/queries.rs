@@ -18,8 +18,8 @@ use crate::db::schema::{articles, categories, users};
 use crate::domain::{ArticleStatus, Slug};
 use crate::error::ApiError;
 use crate::fulltext::terms::SearchTerms;
-use crate::http::time::now;
 use crate::http::{Change, ListParams};
+use crate::time::now;
 
 crate::sort_fields! {
     /// How `/articles` can be sorted.

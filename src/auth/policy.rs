@@ -10,7 +10,7 @@ use super::caller::{Caller, MaybeCaller};
 use crate::db::schema::articles;
 use crate::domain::ArticleStatus;
 use crate::error::ApiError;
-use crate::http::time::now;
+use crate::time::now;
 
 /// Everything that needs a permission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

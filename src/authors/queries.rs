@@ -10,7 +10,7 @@ use crate::db::Conn;
 use crate::db::schema::{articles, users};
 use crate::error::ApiError;
 use crate::http::ListParams;
-use crate::http::time::now;
+use crate::time::now;
 
 crate::sort_fields! {
     pub enum AuthorSort default "display_name" {

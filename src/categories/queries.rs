@@ -12,8 +12,8 @@ use crate::db::schema::{articles, categories};
 use crate::domain::Slug;
 
 use crate::error::ApiError;
-use crate::http::time::now;
 use crate::http::{Change, ListParams};
+use crate::time::now;
 
 crate::sort_fields! {
     pub enum CategorySort default "name" {

@@ -17,7 +17,7 @@ use crate::db::Conn;
 use crate::db::schema::{articles, comments};
 use crate::error::ApiError;
 use crate::http::ListParams;
-use crate::http::time::now;
+use crate::time::now;
 
 crate::sort_fields! {
     /// How comment lists are sorted: by time, oldest first unless `-created_at`.

@@ -15,9 +15,9 @@ use super::state::CommentsState;
 use crate::articles::queries as articles;
 use crate::auth::{Action, Caller, MaybeCaller};
 use crate::error::{ApiError, Problem};
-use crate::http::time::now;
 use crate::http::{Json, ListParams, Paginated, Query, created, pagination};
 use crate::state::{AppState, client_address};
+use crate::time::now;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_article_comments)

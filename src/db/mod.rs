@@ -80,7 +80,7 @@ impl Db {
             file: Arc::new(file),
         };
         db.migrate()?;
-        db.read_blocking(|conn| Ok(db.public.refresh(conn, crate::http::time::now())?))
+        db.read_blocking(|conn| Ok(db.public.refresh(conn, crate::time::now())?))
             .map_err(|error| cannot_open(error.to_string()))?;
         Ok(db)
     }
@@ -146,7 +146,7 @@ impl Db {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         // A write that fails is rolled back: nothing the public sees can have moved.
         let value = conn.immediate_transaction(change)?;
-        if let Err(error) = self.public.refresh(&mut conn, crate::http::time::now()) {
+        if let Err(error) = self.public.refresh(&mut conn, crate::time::now()) {
             // Cached public responses then live on until the next write or their lag
             // bound; the write itself succeeded.
             tracing::warn!(%error, "could not read the public content version");
@@ -166,7 +166,7 @@ impl Db {
             return Ok(self.public.current());
         }
         let public = self.public.clone();
-        self.read(move |conn| Ok(public.refresh(conn, crate::http::time::now())?))
+        self.read(move |conn| Ok(public.refresh(conn, crate::time::now())?))
             .await
     }
 
@@ -252,4 +252,33 @@ macro_rules! order_by {
             $query.order($column.asc())
         }
     };
+}
+
+/// What a failed query means to a client: a `404`, a `409` for a broken unique or foreign
+/// key rule, a `503` for storage trouble (which recovers by itself), else a `500`.
+impl From<diesel::result::Error> for ApiError {
+    fn from(error: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match error {
+            Error::NotFound => Self::NotFound("not found".to_owned()),
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                Self::Conflict("a resource with the same unique value already exists".to_owned())
+            }
+            Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
+                Self::Conflict("the change conflicts with related resources".to_owned())
+            }
+            Error::DatabaseError(_, info) if is_storage_trouble(info.message()) => {
+                tracing::error!(error = info.message(), "storage trouble");
+                Self::Unavailable
+            }
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<diesel::r2d2::PoolError> for ApiError {
+    fn from(error: diesel::r2d2::PoolError) -> Self {
+        tracing::error!(%error, "no database connection");
+        Self::Unavailable
+    }
 }

@@ -15,7 +15,6 @@ pub mod rate_limit;
 pub mod request_id;
 pub mod sort;
 mod strict;
-pub mod time;
 
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest};
@@ -25,12 +24,12 @@ use utoipa::IntoParams;
 use utoipa::openapi::path::{Parameter, ParameterIn};
 
 use crate::error::ApiError;
+pub use crate::time::Timestamp;
 pub use json::Json;
 pub use pagination::{Page, PageQuery, Paginated};
 pub use patch::Change;
 pub use query::Query;
 pub use sort::{Sort, SortField};
-pub use time::Timestamp;
 
 /// The `page`, `per_page` and `sort` parameters of a list, validated.
 #[derive(Debug, Clone, Copy)]

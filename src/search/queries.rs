@@ -15,7 +15,7 @@ use crate::fulltext::rank::best_first;
 use crate::fulltext::snippet::snippet;
 use crate::fulltext::terms::SearchTerms;
 use crate::http::Page;
-use crate::http::time::now;
+use crate::time::now;
 
 /// Words in a snippet, at most.
 const SNIPPET_WORDS: usize = 24;

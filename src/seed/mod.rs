@@ -16,7 +16,7 @@ use crate::articles::model::{ArticleRecord, ContentFormat};
 use crate::articles::queries as articles;
 use crate::comments::queries as comments;
 use crate::fulltext;
-use crate::http::time::now;
+use crate::time::now;
 use crate::views::queries as views;
 
 use crate::auth::Role;

@@ -12,7 +12,7 @@ use crate::domain::Slug;
 
 use crate::error::ApiError;
 use crate::http::ListParams;
-use crate::http::time::now;
+use crate::time::now;
 
 crate::sort_fields! {
     /// How `/users` can be sorted.

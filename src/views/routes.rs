@@ -15,8 +15,8 @@ use crate::articles::queries as articles;
 use crate::auth::MaybeCaller;
 use crate::error::{ApiError, Problem};
 use crate::http::Query;
-use crate::http::time::now;
 use crate::state::{AppState, client_address};
+use crate::time::now;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(popular_articles)

@@ -4,13 +4,13 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{LoginRequest, RefreshRequest, TokenResponse, TokenType};
-use super::queries::Consumed;
-use super::state::AuthState;
-use super::{Caller, password, queries, tokens};
+use crate::auth::queries::{self, Consumed};
+use crate::auth::state::AuthState;
+use crate::auth::{Caller, password, tokens};
 use crate::error::{ApiError, Problem};
 use crate::http::Json;
-use crate::http::time::now;
 use crate::state::{AppState, client_address};
+use crate::time::now;
 use crate::users::model::{User, UserRow};
 use crate::users::queries as users;
 
