@@ -105,6 +105,45 @@ pub struct Slug(String);
 /// The pattern a slug matches, as documented in the OpenAPI spec.
 pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
 
+/// Where a resource is looked up: by id (`/articles/42`) or by slug (`/articles/slug/…`).
+pub enum Key {
+    Id(i64),
+    Slug(String),
+}
+
+/// A slug as a request body sends it, before it is checked: the one schema of every slug a
+/// client writes (`Slug` in the spec), with the pattern [`Slug::parse`] applies.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(transparent)]
+pub struct SlugInput(String);
+
+impl SlugInput {
+    /// The slug, or the `slug` field's error.
+    pub fn checked(self) -> Result<Slug, FieldError> {
+        Slug::parse("slug", &self.0)
+    }
+}
+
+impl utoipa::PartialSchema for SlugInput {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .description(Some(
+                "Lowercase letters and digits in groups joined by single dashes, as in a URL.",
+            ))
+            .pattern(Some(SLUG_PATTERN))
+            .max_length(Some(MAX_SLUG_CHARS))
+            .examples([serde_json::json!("world-news")])
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for SlugInput {
+    fn name() -> std::borrow::Cow<'static, str> {
+        "Slug".into()
+    }
+}
+
 /// Apostrophes, primes and quotation marks in their typewriter, typographic and
 /// language-specific forms: the characters WordPress removes from a title's slug.
 const SLUG_DROPPED: &[char] = &[

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use crate::auth::Action;
 use crate::auth::policy::PublicFrom;
 use crate::db::schema::articles;
-use crate::domain::{self, ArticleStatus, Checks, Slug};
+use crate::domain::{self, ArticleStatus, Checks, Slug, SlugInput};
 use crate::error::ApiError;
 use crate::http::patch::present;
 use crate::http::{Change, Timestamp};
@@ -238,12 +238,8 @@ pub struct NewArticleBody {
     pub content_format: Option<ContentFormat>,
     /// Generated from the title when absent.
     #[serde(default, deserialize_with = "present")]
-    #[schema(
-        nullable = false,
-        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
-        max_length = 200
-    )]
-    pub slug: Option<String>,
+    #[schema(nullable = false)]
+    pub slug: Option<SlugInput>,
     /// Derived from the content when absent or null.
     #[serde(default)]
     #[schema(max_length = 1000)]
@@ -291,7 +287,7 @@ impl TryFrom<NewArticleBody> for NewArticle {
         let mut checks = Checks::default();
         let title = checks.take(domain::text("title", &body.title, MAX_TITLE_CHARS));
         let content = checks.take(content(body.content));
-        let slug = checks.take(body.slug.map(|s| Slug::parse("slug", &s)).transpose());
+        let slug = checks.take(body.slug.map(SlugInput::checked).transpose());
         let excerpt = checks.take(excerpt(body.excerpt));
         let image = checks.take(body.featured_image.map(FeaturedImage::parse).transpose());
         checks.finish(|| {
@@ -328,12 +324,8 @@ pub struct ArticlePatchBody {
     #[schema(nullable = false)]
     pub content_format: Option<ContentFormat>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(
-        nullable = false,
-        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
-        max_length = 200
-    )]
-    pub slug: Option<String>,
+    #[schema(nullable = false)]
+    pub slug: Option<SlugInput>,
     /// `null` derives it from the content again.
     #[serde(default)]
     #[schema(value_type = Option<String>, max_length = 1000)]
@@ -387,7 +379,7 @@ impl TryFrom<ArticlePatchBody> for ArticlePatch {
                 .transpose(),
         );
         let content = checks.take(body.content.map(content).transpose());
-        let slug = checks.take(body.slug.map(|s| Slug::parse("slug", &s)).transpose());
+        let slug = checks.take(body.slug.map(SlugInput::checked).transpose());
         let excerpt = checks.take(
             body.excerpt
                 .try_map(|e| domain::optional_text("excerpt", &e, MAX_EXCERPT_CHARS)),

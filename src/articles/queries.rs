@@ -15,6 +15,7 @@ use crate::auth::policy::{PublicFrom, public_articles};
 use crate::categories::queries::require_exists as require_category;
 use crate::db::Conn;
 use crate::db::schema::{articles, categories, users};
+use crate::domain::Key;
 use crate::domain::{ArticleStatus, Slug};
 use crate::error::ApiError;
 use crate::fulltext::terms::SearchTerms;
@@ -150,21 +151,15 @@ pub fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleSummary>, Ap
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
-/// Where an article is looked up: by id or by slug.
-pub enum ArticleKey {
-    Id(i64),
-    Slug(String),
-}
-
 /// One article row with its sanitized HTML, whatever its status; visibility is the caller's
 /// business.
-pub fn find(conn: &mut Conn, key: ArticleKey) -> Result<(ArticleRow, String), ApiError> {
+pub fn find(conn: &mut Conn, key: Key) -> Result<(ArticleRow, String), ApiError> {
     let query = articles::table
         .select((ArticleRow::as_select(), articles::content_html))
         .into_boxed();
     let query = match key {
-        ArticleKey::Id(id) => query.filter(articles::id.eq(id)),
-        ArticleKey::Slug(slug) => query.filter(articles::slug.eq(slug)),
+        Key::Id(id) => query.filter(articles::id.eq(id)),
+        Key::Slug(slug) => query.filter(articles::slug.eq(slug)),
     };
     query
         .first(conn)
@@ -293,10 +288,6 @@ fn terms(text: &str) -> HashSet<String> {
         .map(str::to_lowercase)
         .filter(|word| !STOPWORDS.contains(&word.as_str()))
         .collect()
-}
-
-fn slug_taken(conn: &mut Conn, slug: &str) -> QueryResult<bool> {
-    dsl::select(dsl::exists(articles::table.filter(articles::slug.eq(slug)))).get_result(conn)
 }
 
 /// The columns derived from an article's content.
@@ -547,4 +538,9 @@ pub fn delete(conn: &mut Conn, id: i64) -> Result<(), ApiError> {
         return Err(ApiError::not_found("article"));
     }
     Ok(())
+}
+
+/// Whether another article has the slug.
+fn slug_taken(conn: &mut Conn, slug: &str) -> QueryResult<bool> {
+    dsl::select(dsl::exists(articles::table.filter(articles::slug.eq(slug)))).get_result(conn)
 }

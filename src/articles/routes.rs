@@ -8,12 +8,13 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::model::{
     Article, ArticlePatch, ArticlePatchBody, ArticleRow, ArticleSummary, NewArticle, NewArticleBody,
 };
-use super::queries::{self, ArticleFilter, ArticleKey, ArticleSort, Visibility};
+use super::queries::{self, ArticleFilter, ArticleSort, Visibility};
 use crate::auth::{Action, Caller, MaybeCaller};
 use crate::authors::queries as authors;
 use crate::categories::queries as categories;
 use crate::db::Conn;
 use crate::domain::ArticleStatus;
+use crate::domain::Key;
 use crate::error::{ApiError, Problem};
 use crate::fulltext::terms::SearchTerms;
 use crate::http::{Json, ListParams, Paginated, Query, Timestamp, created, pagination};
@@ -161,7 +162,7 @@ pub async fn get_article(
     caller: MaybeCaller,
     id: web::Path<i64>,
 ) -> Result<web::Json<Article>, ApiError> {
-    let key = ArticleKey::Id(id.into_inner());
+    let key = Key::Id(id.into_inner());
     Ok(web::Json(
         state
             .db
@@ -190,7 +191,7 @@ pub async fn get_article_by_slug(
     caller: MaybeCaller,
     slug: web::Path<String>,
 ) -> Result<web::Json<Article>, ApiError> {
-    let key = ArticleKey::Slug(slug.into_inner());
+    let key = Key::Slug(slug.into_inner());
     Ok(web::Json(
         state
             .db
@@ -201,11 +202,7 @@ pub async fn get_article_by_slug(
 
 /// The article if the caller may see it: published and due, or theirs to edit. Anything
 /// else is a `404`, so that drafts do not reveal that they exist.
-fn visible_article(
-    conn: &mut Conn,
-    key: ArticleKey,
-    caller: MaybeCaller,
-) -> Result<Article, ApiError> {
+fn visible_article(conn: &mut Conn, key: Key, caller: MaybeCaller) -> Result<Article, ApiError> {
     let (row, content_html) = visible_row(conn, key, caller)?;
     let summary = queries::summaries(conn, &[row.id])?
         .pop()
@@ -218,7 +215,7 @@ fn visible_article(
 
 fn visible_row(
     conn: &mut Conn,
-    key: ArticleKey,
+    key: Key,
     caller: MaybeCaller,
 ) -> Result<(ArticleRow, String), ApiError> {
     let (row, html) = queries::find(conn, key)?;
@@ -259,7 +256,7 @@ pub async fn create_article(
         .db
         .write(move |conn| {
             let id = queries::insert(conn, new, caller.user_id)?;
-            visible_article(conn, ArticleKey::Id(id), MaybeCaller(Some(caller)))
+            visible_article(conn, Key::Id(id), MaybeCaller(Some(caller)))
         })
         .await?;
     Ok(created(
@@ -299,7 +296,7 @@ pub async fn update_article(
         .write(move |conn| {
             editable(conn, id, caller)?;
             queries::update(conn, id, patch)?;
-            visible_article(conn, ArticleKey::Id(id), MaybeCaller(Some(caller)))
+            visible_article(conn, Key::Id(id), MaybeCaller(Some(caller)))
         })
         .await?;
     Ok(web::Json(article))
@@ -334,7 +331,7 @@ pub async fn delete_article(
 
 /// `404` when the caller may not even see the article, `403` when they may see but not edit.
 fn editable(conn: &mut Conn, id: i64, caller: Caller) -> Result<(), ApiError> {
-    let (row, _) = visible_row(conn, ArticleKey::Id(id), MaybeCaller(Some(caller)))?;
+    let (row, _) = visible_row(conn, Key::Id(id), MaybeCaller(Some(caller)))?;
     caller.require(Action::EditArticleOf {
         author_id: row.author_id,
     })
@@ -379,7 +376,7 @@ pub async fn adjacent_articles(
     id: web::Path<i64>,
     query: Query<AdjacentQuery>,
 ) -> Result<web::Json<Adjacent>, ApiError> {
-    let key = ArticleKey::Id(id.into_inner());
+    let key = Key::Id(id.into_inner());
     let same_category = query.into_inner().same_category.unwrap_or(false);
     let adjacent = state
         .db
@@ -425,7 +422,7 @@ pub async fn related_articles(
     if !(1..=20).contains(&limit) {
         return Err(ApiError::invalid("limit", "must be between 1 and 20"));
     }
-    let key = ArticleKey::Id(id.into_inner());
+    let key = Key::Id(id.into_inner());
     let related = state
         .db
         .read(move |conn| {

@@ -8,6 +8,7 @@ use super::model::Author;
 use crate::auth::policy::public_articles;
 use crate::db::Conn;
 use crate::db::schema::{articles, users};
+use crate::domain::Key;
 use crate::error::ApiError;
 use crate::http::ListParams;
 use crate::time::now;
@@ -17,12 +18,6 @@ crate::sort_fields! {
         DisplayName => "display_name",
         ArticleCount => "article_count",
     }
-}
-
-/// Where an author is looked up: by id or by slug.
-pub enum AuthorKey {
-    Id(i64),
-    Slug(String),
 }
 
 fn profiles() -> users::BoxedQuery<'static, diesel::sqlite::Sqlite> {
@@ -56,7 +51,7 @@ pub fn list(
     Ok((authors, total))
 }
 
-pub fn find(conn: &mut Conn, key: AuthorKey) -> Result<Author, ApiError> {
+pub fn find(conn: &mut Conn, key: Key) -> Result<Author, ApiError> {
     let query = profiles().select((
         users::id,
         users::display_name,
@@ -66,8 +61,8 @@ pub fn find(conn: &mut Conn, key: AuthorKey) -> Result<Author, ApiError> {
         public_count_by_author(now()),
     ));
     let query = match key {
-        AuthorKey::Id(id) => query.filter(users::id.eq(id)),
-        AuthorKey::Slug(slug) => query.filter(users::slug.eq(slug)),
+        Key::Id(id) => query.filter(users::id.eq(id)),
+        Key::Slug(slug) => query.filter(users::slug.eq(slug)),
     };
     query
         .first(conn)

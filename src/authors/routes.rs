@@ -4,7 +4,8 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::Author;
-use super::queries::{self, AuthorKey, AuthorSort};
+use super::queries::{self, AuthorSort};
+use crate::domain::Key;
 use crate::error::ApiError;
 use crate::http::{ListParams, Paginated, pagination};
 use crate::state::AppState;
@@ -51,7 +52,7 @@ pub async fn get_author(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<Author>, ApiError> {
-    let key = AuthorKey::Id(id.into_inner());
+    let key = Key::Id(id.into_inner());
     Ok(web::Json(
         state.db.read(move |conn| queries::find(conn, key)).await?,
     ))
@@ -71,7 +72,7 @@ pub async fn get_author_by_slug(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<web::Json<Author>, ApiError> {
-    let key = AuthorKey::Slug(slug.into_inner());
+    let key = Key::Slug(slug.into_inner());
     Ok(web::Json(
         state.db.read(move |conn| queries::find(conn, key)).await?,
     ))

@@ -4,7 +4,7 @@ use diesel::Queryable;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::domain::{self, Checks, Slug};
+use crate::domain::{self, Checks, Slug, SlugInput};
 use crate::error::ApiError;
 use crate::http::patch::present;
 use crate::http::{Change, Timestamp};
@@ -48,13 +48,8 @@ pub struct NewCategoryBody {
     pub name: String,
     /// Generated from `name` when absent.
     #[serde(default, deserialize_with = "present")]
-    #[schema(
-        nullable = false,
-        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
-        max_length = 200,
-        example = "world-news"
-    )]
-    pub slug: Option<String>,
+    #[schema(nullable = false)]
+    pub slug: Option<SlugInput>,
     #[serde(default)]
     #[schema(max_length = 2000)]
     pub description: Option<String>,
@@ -78,7 +73,7 @@ impl TryFrom<NewCategoryBody> for NewCategory {
     fn try_from(body: NewCategoryBody) -> Result<Self, ApiError> {
         let mut checks = Checks::default();
         let name = checks.take(domain::text("name", &body.name, MAX_NAME_CHARS));
-        let slug = checks.take(body.slug.map(|s| Slug::parse("slug", &s)).transpose());
+        let slug = checks.take(body.slug.map(SlugInput::checked).transpose());
         let description = checks.take(
             body.description
                 .map(|d| domain::optional_text("description", &d, MAX_DESCRIPTION_CHARS))
@@ -104,12 +99,8 @@ pub struct CategoryPatchBody {
     #[schema(nullable = false, min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(
-        nullable = false,
-        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
-        max_length = 200
-    )]
-    pub slug: Option<String>,
+    #[schema(nullable = false)]
+    pub slug: Option<SlugInput>,
     /// `null` clears it.
     #[serde(default)]
     #[schema(value_type = Option<String>, max_length = 2000)]
@@ -139,7 +130,7 @@ impl TryFrom<CategoryPatchBody> for CategoryPatch {
                 .map(|n| domain::text("name", &n, MAX_NAME_CHARS))
                 .transpose(),
         );
-        let slug = checks.take(body.slug.map(|s| Slug::parse("slug", &s)).transpose());
+        let slug = checks.take(body.slug.map(SlugInput::checked).transpose());
         let description = checks.take(
             body.description
                 .try_map(|d| domain::optional_text("description", &d, MAX_DESCRIPTION_CHARS)),

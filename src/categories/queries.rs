@@ -9,6 +9,7 @@ use crate::auth::policy::public_articles;
 use crate::db::Conn;
 use crate::db::reassign::{self, ArticleOwner};
 use crate::db::schema::{articles, categories};
+use crate::domain::Key;
 use crate::domain::Slug;
 
 use crate::error::ApiError;
@@ -20,12 +21,6 @@ crate::sort_fields! {
         Name => "name",
         ArticleCount => "article_count",
     }
-}
-
-/// Where a category is looked up: by id or by slug.
-pub enum CategoryKey {
-    Id(i64),
-    Slug(String),
 }
 
 #[dsl::auto_type(no_type_alias)]
@@ -64,11 +59,11 @@ pub fn list(
     Ok((rows, total))
 }
 
-pub fn find(conn: &mut Conn, key: CategoryKey) -> Result<Category, ApiError> {
+pub fn find(conn: &mut Conn, key: Key) -> Result<Category, ApiError> {
     let query = with_counts().into_boxed();
     let query = match key {
-        CategoryKey::Id(id) => query.filter(categories::id.eq(id)),
-        CategoryKey::Slug(slug) => query.filter(categories::slug.eq(slug)),
+        Key::Id(id) => query.filter(categories::id.eq(id)),
+        Key::Slug(slug) => query.filter(categories::slug.eq(slug)),
     };
     query
         .first(conn)
@@ -85,13 +80,6 @@ pub fn all_ids(conn: &mut Conn) -> QueryResult<Vec<i64>> {
 
 fn exists(conn: &mut Conn, id: i64) -> QueryResult<bool> {
     dsl::select(dsl::exists(categories::table.find(id))).get_result(conn)
-}
-
-fn slug_taken(conn: &mut Conn, slug: &str) -> QueryResult<bool> {
-    dsl::select(dsl::exists(
-        categories::table.filter(categories::slug.eq(slug)),
-    ))
-    .get_result(conn)
 }
 
 fn parent_of(conn: &mut Conn, id: i64) -> QueryResult<Option<i64>> {
@@ -144,7 +132,7 @@ pub fn insert(conn: &mut Conn, new: NewCategory) -> Result<Category, ApiError> {
         ))
         .returning(categories::id)
         .get_result(conn)?;
-    find(conn, CategoryKey::Id(id))
+    find(conn, Key::Id(id))
 }
 
 #[derive(AsChangeset)]
@@ -158,7 +146,7 @@ struct CategoryChanges {
 }
 
 pub fn update(conn: &mut Conn, id: i64, patch: CategoryPatch) -> Result<Category, ApiError> {
-    let current = find(conn, CategoryKey::Id(id))?;
+    let current = find(conn, Key::Id(id))?;
     if let Some(slug) = &patch.slug {
         slug.check_free(Some(&current.slug), |s| slug_taken(conn, s))?;
     }
@@ -175,7 +163,7 @@ pub fn update(conn: &mut Conn, id: i64, patch: CategoryPatch) -> Result<Category
     diesel::update(categories::table.find(id))
         .set(changes)
         .execute(conn)?;
-    find(conn, CategoryKey::Id(id))
+    find(conn, Key::Id(id))
 }
 
 /// Deletes a category. Its articles must first move to `reassign_to` (`409` otherwise);
@@ -272,4 +260,12 @@ impl ArticleOwner for Owner {
             .set(articles::category_id.eq(to))
             .execute(conn)
     }
+}
+
+/// Whether another category has the slug.
+fn slug_taken(conn: &mut Conn, slug: &str) -> QueryResult<bool> {
+    dsl::select(dsl::exists(
+        categories::table.filter(categories::slug.eq(slug)),
+    ))
+    .get_result(conn)
 }

@@ -4,8 +4,9 @@ use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{Category, CategoryPatch, CategoryPatchBody, NewCategory, NewCategoryBody};
-use super::queries::{self, CategoryKey, CategorySort};
+use super::queries::{self, CategorySort};
 use crate::auth::{Action, Caller};
+use crate::domain::Key;
 use crate::error::{ApiError, Problem};
 use crate::http::{Json, ListParams, Paginated, Query, ReassignQuery, created, pagination};
 use crate::state::AppState;
@@ -56,7 +57,7 @@ pub async fn get_category(
     state: web::Data<AppState>,
     id: web::Path<i64>,
 ) -> Result<web::Json<Category>, ApiError> {
-    let key = CategoryKey::Id(id.into_inner());
+    let key = Key::Id(id.into_inner());
     Ok(web::Json(
         state.db.read(move |conn| queries::find(conn, key)).await?,
     ))
@@ -77,7 +78,7 @@ pub async fn get_category_by_slug(
     state: web::Data<AppState>,
     slug: web::Path<String>,
 ) -> Result<web::Json<Category>, ApiError> {
-    let key = CategoryKey::Slug(slug.into_inner());
+    let key = Key::Slug(slug.into_inner());
     Ok(web::Json(
         state.db.read(move |conn| queries::find(conn, key)).await?,
     ))

@@ -24,7 +24,7 @@ use crate::auth::password;
 use crate::categories::model::NewCategory;
 use crate::categories::queries as categories;
 use crate::db::Db;
-use crate::domain::{ArticleStatus, Email, Slug};
+use crate::domain::{ArticleStatus, Email, Key, Slug};
 use crate::error::ApiError;
 use crate::users::model::NewUser;
 use crate::users::queries as users;
@@ -88,12 +88,7 @@ pub fn demo(
     db.write_blocking(|conn| {
         for (name, description) in CATEGORIES {
             let slug = Slug::from_text(name, "category");
-            if categories::find(
-                conn,
-                categories::CategoryKey::Slug(slug.as_str().to_owned()),
-            )
-            .is_ok()
-            {
+            if categories::find(conn, Key::Slug(slug.as_str().to_owned())).is_ok() {
                 continue;
             }
             categories::insert(

@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use crate::auth::Role;
 use crate::auth::password::{MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS};
 use crate::db::schema::users;
-use crate::domain::{self, Checks, Email, Slug};
+use crate::domain::{self, Checks, Email, Slug, SlugInput};
 use crate::error::FieldError;
 use crate::http::patch::present;
 use crate::http::{Change, Timestamp};
@@ -90,12 +90,8 @@ pub struct NewUserBody {
     pub role: Role,
     /// Generated from `display_name` when absent.
     #[serde(default, deserialize_with = "present")]
-    #[schema(
-        nullable = false,
-        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
-        max_length = 200
-    )]
-    pub slug: Option<String>,
+    #[schema(nullable = false)]
+    pub slug: Option<SlugInput>,
     #[serde(default)]
     #[schema(max_length = 5000)]
     pub bio: Option<String>,
@@ -132,7 +128,7 @@ impl TryFrom<NewUserBody> for NewUser {
             &body.display_name,
             MAX_NAME_CHARS,
         ));
-        let slug = checks.take(body.slug.map(|s| Slug::parse("slug", &s)).transpose());
+        let slug = checks.take(body.slug.map(SlugInput::checked).transpose());
         let bio = checks.take(
             body.bio
                 .map(|b| domain::optional_text("bio", &b, MAX_BIO_CHARS))
@@ -176,12 +172,8 @@ pub struct UserPatchBody {
     #[schema(nullable = false)]
     pub role: Option<Role>,
     #[serde(default, deserialize_with = "present")]
-    #[schema(
-        nullable = false,
-        pattern = "^[a-z0-9]+(-[a-z0-9]+)*$",
-        max_length = 200
-    )]
-    pub slug: Option<String>,
+    #[schema(nullable = false)]
+    pub slug: Option<SlugInput>,
     /// `null` clears it.
     #[serde(default)]
     #[schema(value_type = Option<String>, max_length = 5000)]
@@ -216,7 +208,7 @@ impl TryFrom<UserPatchBody> for UserPatch {
                 .map(|n| domain::text("display_name", &n, MAX_NAME_CHARS))
                 .transpose(),
         );
-        let slug = checks.take(body.slug.map(|s| Slug::parse("slug", &s)).transpose());
+        let slug = checks.take(body.slug.map(SlugInput::checked).transpose());
         let bio = checks.take(
             body.bio
                 .try_map(|b| domain::optional_text("bio", &b, MAX_BIO_CHARS)),

@@ -79,10 +79,6 @@ pub fn count_admins(conn: &mut Conn) -> QueryResult<i64> {
         .get_result(conn)
 }
 
-fn slug_taken(conn: &mut Conn, slug: &str) -> QueryResult<bool> {
-    dsl::select(dsl::exists(users::table.filter(users::slug.eq(slug)))).get_result(conn)
-}
-
 fn email_taken(conn: &mut Conn, email: &str) -> QueryResult<bool> {
     dsl::select(dsl::exists(users::table.filter(users::email.eq(email)))).get_result(conn)
 }
@@ -220,4 +216,9 @@ impl ArticleOwner for Owner {
             .set(articles::author_id.eq(to))
             .execute(conn)
     }
+}
+
+/// Whether another user has the slug.
+fn slug_taken(conn: &mut Conn, slug: &str) -> QueryResult<bool> {
+    dsl::select(dsl::exists(users::table.filter(users::slug.eq(slug)))).get_result(conn)
 }

@@ -682,7 +682,7 @@ export interface components {
             featured?: boolean;
             featured_image?: components["schemas"]["FeaturedImage"] | null;
             published_at?: components["schemas"]["Timestamp"] | null;
-            slug?: string;
+            slug?: components["schemas"]["Slug"];
             status?: components["schemas"]["ArticleStatus"];
             title?: string;
         };
@@ -792,7 +792,7 @@ export interface components {
              * @description `null` moves the category to the top.
              */
             parent_id?: number | null;
-            slug?: string;
+            slug?: components["schemas"]["Slug"];
         };
         /** @description The category an article is filed under, as embedded in articles. */
         CategoryRef: {
@@ -951,7 +951,7 @@ export interface components {
             featured_image?: components["schemas"]["FeaturedImage"] | null;
             published_at?: components["schemas"]["Timestamp"] | null;
             /** @description Generated from the title when absent. */
-            slug?: string;
+            slug?: components["schemas"]["Slug"];
             /** @description `draft` when absent. */
             status?: components["schemas"]["ArticleStatus"];
             /** @example State Department funding drag shows in Ecuador */
@@ -970,11 +970,8 @@ export interface components {
             name: string;
             /** Format: int64 */
             parent_id?: number | null;
-            /**
-             * @description Generated from `name` when absent.
-             * @example world-news
-             */
-            slug?: string;
+            /** @description Generated from `name` when absent. */
+            slug?: components["schemas"]["Slug"];
         };
         /**
          * @description The body of `POST /articles/{id}/comments`: the "Leave a Reply" form.
@@ -1044,7 +1041,7 @@ export interface components {
             password: string;
             role: components["schemas"]["Role"];
             /** @description Generated from `display_name` when absent. */
-            slug?: string;
+            slug?: components["schemas"]["Slug"];
         };
         /** @description Where a list is in the whole collection. */
         PageMeta: {
@@ -1163,6 +1160,11 @@ export interface components {
             snippet: string;
         };
         /**
+         * @description Lowercase letters and digits in groups joined by single dashes, as in a URL.
+         * @example world-news
+         */
+        Slug: string;
+        /**
          * Format: date-time
          * @example 2022-10-21T14:03:00Z
          */
@@ -1224,7 +1226,7 @@ export interface components {
             /** @description Write-only; 8 to 256 characters. */
             password?: string;
             role?: components["schemas"]["Role"];
-            slug?: string;
+            slug?: components["schemas"]["Slug"];
         };
         /** @description How often an article was read. Windows are whole UTC days ending today. */
         ViewStats: {
