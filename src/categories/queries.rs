@@ -202,8 +202,7 @@ pub fn category_with_descendants(conn: &mut Conn, root: i64) -> QueryResult<Vec<
         .load(conn)?;
     let mut found = vec![root];
     let mut next = 0;
-    while next < found.len() {
-        let parent = found[next];
+    while let Some(&parent) = found.get(next) {
         found.extend(
             edges
                 .iter()

@@ -46,8 +46,11 @@ pub fn best_first(candidates: Vec<Candidate>, terms: &SearchTerms) -> Vec<i64> {
 fn found(text: &str, matcher: &Matcher) -> u32 {
     let mut seen = vec![false; matcher.len()];
     for_each_word(text, |start, end| {
-        if let Some(index) = matcher.find(&text[start..end]) {
-            seen[index] = true;
+        if let Some(seen) = matcher
+            .find(&text[start..end])
+            .and_then(|index| seen.get_mut(index))
+        {
+            *seen = true;
         }
     });
     seen.into_iter().map(u32::from).sum()

@@ -59,7 +59,7 @@ fn best_passage(text: &str, tokens: &[Token], length: usize) -> Passage {
             .saturating_sub(length / 4)
             .min(tokens.len().saturating_sub(length));
         let end = tokens.len().min(first + length);
-        let window = &tokens[first..end];
+        let window = tokens.get(first..end).unwrap_or_default();
         let mut seen = Vec::new();
         let mut hits = 0;
         for matched in window.iter().filter_map(|token| token.matches) {
@@ -69,9 +69,10 @@ fn best_passage(text: &str, tokens: &[Token], length: usize) -> Passage {
             }
         }
         let starts_sentence = first == 0
-            || text[..tokens[first].start]
-                .trim_end()
-                .ends_with(['.', '!', '?']);
+            || tokens
+                .get(first)
+                .and_then(|token| text.get(..token.start))
+                .is_some_and(|before| before.trim_end().ends_with(['.', '!', '?']));
         let score = seen.len() * 1000 + hits + if starts_sentence { 100 } else { 0 };
         if score > best.score {
             best = Passage { first, end, score };
@@ -93,7 +94,7 @@ fn render(text: &str, tokens: &[Token], passage: &Passage) -> String {
         0 => 0,
         _ => {
             html.push('…');
-            window[0].start
+            window.first().map_or(0, |token| token.start)
         }
     };
     for token in window {

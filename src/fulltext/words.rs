@@ -47,7 +47,10 @@ impl Matcher {
             let word = word.as_bytes();
             return self.position(
                 |query| query.len() == word.len() && query.eq_ignore_ascii_case(word),
-                |last| word.len() >= last.len() && word[..last.len()].eq_ignore_ascii_case(last),
+                |last| {
+                    word.get(..last.len())
+                        .is_some_and(|start| start.eq_ignore_ascii_case(last))
+                },
             );
         }
         let folded = fold(word);
@@ -67,7 +70,8 @@ impl Matcher {
             .iter()
             .position(|query| equals(query.as_bytes()))
             .or_else(|| {
-                (self.last_is_prefix && begins(self.words[last].as_bytes())).then_some(last)
+                let prefix = self.words.last().filter(|_| self.last_is_prefix)?;
+                begins(prefix.as_bytes()).then_some(last)
             })
     }
 }

@@ -47,7 +47,10 @@ mod tests {
         let params = P::into_params(|| None);
         let param = params.into_iter().find(|param| param.name == name)?;
         let schema = serde_json::to_value(param.schema?).ok()?;
-        schema["pattern"].as_str().map(str::to_owned)
+        schema
+            .get("pattern")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned)
     }
 
     /// The spec states the rule of what a word is (`fulltext/terms.rs`) wherever a query

@@ -518,15 +518,15 @@ fn vocabulary() -> &'static [String] {
         const CODAS: [&str; 6] = ["", "n", "r", "l", "s", "nd"];
         const SYLLABLES: usize = ONSETS.len() * VOWELS.len() * CODAS.len();
         let syllable = |i: usize| {
-            let onset = ONSETS[i % ONSETS.len()];
-            let vowel = VOWELS[i / ONSETS.len() % VOWELS.len()];
-            let coda = CODAS[i / (ONSETS.len() * VOWELS.len()) % CODAS.len()];
+            let onset = pick(&ONSETS, i);
+            let vowel = pick(&VOWELS, i / ONSETS.len());
+            let coda = pick(&CODAS, i / (ONSETS.len() * VOWELS.len()));
             format!("{onset}{vowel}{coda}")
         };
         let names = (0..MADE_UP_NAMES).map(|n| {
             // A stride coprime with the number of pairs visits them in a scattered order.
             let pair = n * 7_919 % (SYLLABLES * SYLLABLES);
-            let ending = ["o", "a", "er", "", "is", "son"][n % 6];
+            let ending = pick(&["o", "a", "er", "", "is", "son"], n);
             capitalized(&format!(
                 "{}{}{ending}",
                 syllable(pair / SYLLABLES),
@@ -667,4 +667,12 @@ pub fn comment(
         created_at: at,
         updated_at: at,
     }
+}
+
+/// The item at `i`, counting round the list again past its end.
+fn pick<'a>(items: &[&'a str], i: usize) -> &'a str {
+    items
+        .get(i % items.len().max(1))
+        .copied()
+        .unwrap_or_default()
 }
