@@ -29,15 +29,9 @@ pub fn list(
     params: ListParams<AuthorSort>,
 ) -> Result<(Vec<Author>, i64), ApiError> {
     let total = profiles().count().get_result(conn)?;
-    let count = public_count_by_author(now());
-    let query = profiles().select((
-        users::id,
-        users::display_name,
-        users::slug,
-        users::bio,
-        users::avatar_url,
-        count,
-    ));
+    let now = now();
+    let count = public_count_by_author(now);
+    let query = profiles().select(profile(now));
     let desc = params.sort.descending;
     let query = match params.sort.field {
         AuthorSort::DisplayName => crate::order_by!(query, desc, users::display_name),
@@ -52,14 +46,7 @@ pub fn list(
 }
 
 pub fn find(conn: &mut Conn, key: Key) -> Result<Author, ApiError> {
-    let query = profiles().select((
-        users::id,
-        users::display_name,
-        users::slug,
-        users::bio,
-        users::avatar_url,
-        public_count_by_author(now()),
-    ));
+    let query = profiles().select(profile(now()));
     let query = match key {
         Key::Id(id) => query.filter(users::id.eq(id)),
         Key::Slug(slug) => query.filter(users::slug.eq(slug)),
@@ -68,6 +55,21 @@ pub fn find(conn: &mut Conn, key: Key) -> Result<Author, ApiError> {
         .first(conn)
         .optional()?
         .ok_or_else(|| ApiError::not_found("author"))
+}
+
+/// What an author's profile shows: the public columns of the user, and how many published
+/// articles they wrote.
+#[dsl::auto_type]
+fn profile(now: NaiveDateTime) -> _ {
+    let count: public_count_by_author = public_count_by_author(now);
+    (
+        users::id,
+        users::display_name,
+        users::slug,
+        users::bio,
+        users::avatar_url,
+        count,
+    )
 }
 
 /// Published articles by the outer query's user, for a correlated `article_count`.

@@ -197,7 +197,42 @@ pub struct NewComment {
     pub honeypot_filled: bool,
 }
 
+/// Where a comment came from, kept for moderation and never published.
+pub struct Sender {
+    pub address: String,
+    pub user_agent: Option<String>,
+}
+
 impl NewComment {
+    /// The comment to store on `article_id` at `now`. `answered` is the status the reader
+    /// is told; a bot that filled the honeypot is told the same, so that it learns nothing
+    /// to adapt to, but its comment goes to the spam queue, where a moderator can still
+    /// rescue a person's comment.
+    pub fn into_record(
+        self,
+        article_id: i64,
+        answered: CommentStatus,
+        sender: Sender,
+        now: NaiveDateTime,
+    ) -> CommentRecord {
+        CommentRecord {
+            article_id,
+            parent_id: self.parent_id,
+            author_name: self.author_name,
+            author_email: self.author_email.into_inner(),
+            author_url: self.author_url,
+            content: self.content,
+            status: match self.honeypot_filled {
+                true => CommentStatus::Spam,
+                false => answered,
+            },
+            author_ip: sender.address,
+            user_agent: sender.user_agent,
+            created_at: now,
+            updated_at: now,
+        }
+    }
+
     /// Checks the form as sent at `now`; a form sent less than `min_seconds` after it was
     /// shown (0: no minimum) is refused.
     pub fn parse(

@@ -13,6 +13,8 @@ use diesel::sql_types::Bool;
 use diesel::sqlite::Sqlite;
 
 use super::model::{CommentPatch, CommentRecord, CommentRow, CommentStatus};
+use crate::articles::queries as articles_queries;
+use crate::auth::MaybeCaller;
 use crate::db::Conn;
 use crate::db::schema::{articles, comments};
 use crate::error::ApiError;
@@ -225,6 +227,30 @@ fn is_duplicate(conn: &mut Conn, record: &CommentRecord) -> QueryResult<bool> {
         .filter(comments::content.eq(&record.content))
         .filter(comments::status.ne(CommentStatus::Trash));
     diesel::select(dsl::exists(query)).get_result(conn)
+}
+
+/// Posts `record` on its article, which must take comments: public (else the caller's
+/// refusal, `auth/policy.rs`) and open for them (else `403`). The stored comment.
+pub fn post(
+    conn: &mut Conn,
+    record: CommentRecord,
+    posting: Posting,
+    caller: MaybeCaller,
+) -> Result<CommentRow, ApiError> {
+    let article = articles_queries::find_row(conn, record.article_id)?;
+    if !article.reading().anyone_may() {
+        return Err(caller.refuse_unpublished(
+            article.author_id,
+            "comments are taken only on published articles",
+        ));
+    }
+    if !article.comments_open {
+        return Err(ApiError::Forbidden(
+            "comments are closed on this article".to_owned(),
+        ));
+    }
+    let id = insert(conn, record, posting)?;
+    find(conn, id)
 }
 
 pub fn insert(conn: &mut Conn, record: CommentRecord, posting: Posting) -> Result<i64, ApiError> {

@@ -7,8 +7,8 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{
-    Comment, CommentPatch, CommentPatchBody, CommentRecord, CommentStatus, ModeratedComment,
-    NewComment, NewCommentBody, PostedComment,
+    Comment, CommentPatch, CommentPatchBody, CommentStatus, ModeratedComment, NewComment,
+    NewCommentBody, PostedComment, Sender,
 };
 use super::queries::{self, CommentFilter, CommentSort};
 use super::state::CommentsState;
@@ -109,63 +109,30 @@ pub async fn post_comment(
     let address = client_address(&req);
     own.limiter.check(address.clone())?;
     let new = NewComment::parse(body.0, now(), state.config.comment_min_seconds)?;
-    let article_id = id.into_inner();
-    let answered_status = if state.config.comments_auto_approve || caller.0.is_some() {
+    let answered = if state.config.comments_auto_approve || caller.0.is_some() {
         CommentStatus::Approved
     } else {
         CommentStatus::Pending
     };
-    // A bot that filled the honeypot is answered as anyone else, so that it learns nothing
-    // to adapt to; its comment goes to the spam queue, where a moderator can still rescue a
-    // person's comment.
-    let status = match new.honeypot_filled {
-        true => CommentStatus::Spam,
-        false => answered_status,
+    let sender = Sender {
+        address,
+        user_agent: req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| value.chars().take(500).collect()),
     };
+    let record = new.into_record(id.into_inner(), answered, sender, now());
     let posting = queries::Posting {
         max_depth: state.config.comment_max_depth,
         moderator: caller.can(Action::ModerateComments),
     };
-    let user_agent = req
-        .headers()
-        .get(header::USER_AGENT)
-        .and_then(|value| value.to_str().ok())
-        .map(|value| value.chars().take(500).collect());
     let row = state
         .db
-        .write(move |conn| {
-            let article = articles::find_row(conn, article_id)?;
-            if !article.reading().anyone_may() {
-                return Err(caller.refuse_unpublished(
-                    article.author_id,
-                    "comments are taken only on published articles",
-                ));
-            }
-            if !article.comments_open {
-                return Err(ApiError::Forbidden(
-                    "comments are closed on this article".to_owned(),
-                ));
-            }
-            let now = now();
-            let record = CommentRecord {
-                article_id,
-                parent_id: new.parent_id,
-                author_name: new.author_name,
-                author_email: new.author_email.into_inner(),
-                author_url: new.author_url,
-                content: new.content,
-                status,
-                author_ip: address,
-                user_agent,
-                created_at: now,
-                updated_at: now,
-            };
-            let id = queries::insert(conn, record, posting)?;
-            queries::find(conn, id)
-        })
+        .write(move |conn| queries::post(conn, record, posting, caller))
         .await?;
     let posted = PostedComment {
-        status: answered_status,
+        status: answered,
         comment: row.into(),
     };
     Ok(created(
