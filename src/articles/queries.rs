@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
-use diesel::sqlite::Sqlite;
+use crate::db::Backend;
 use std::collections::{HashMap, HashSet};
 
 use super::content;
@@ -56,9 +56,14 @@ pub struct ArticleFilter {
     pub search: Option<SearchTerms>,
 }
 
-type Boxed = articles::BoxedQuery<'static, Sqlite>;
+type Boxed = articles::BoxedQuery<'static, Backend>;
 
-fn filtered(visibility: Visibility, filter: &ArticleFilter, now: NaiveDateTime) -> Boxed {
+fn filtered(
+    conn: &Conn,
+    visibility: Visibility,
+    filter: &ArticleFilter,
+    now: NaiveDateTime,
+) -> Boxed {
     let mut query = articles::table.into_boxed();
     query = match visibility {
         Visibility::Public => query.filter(public_articles(now)),
@@ -89,7 +94,7 @@ fn filtered(visibility: Visibility, filter: &ArticleFilter, now: NaiveDateTime) 
         query = query.filter(articles::published_at.lt(before));
     }
     if let Some(terms) = &filter.search {
-        query = query.filter(crate::fulltext::fts::matching(terms));
+        query = query.filter(crate::fulltext::fts::matching(conn, terms));
     }
     query
 }
@@ -103,10 +108,10 @@ pub fn list(
     params: ListParams<ArticleSort>,
 ) -> Result<(Vec<ArticleSummary>, i64), ApiError> {
     let now = now();
-    let total = filtered(visibility, filter, now).count().get_result(conn)?;
+    let total = filtered(conn, visibility, filter, now).count().get_result(conn)?;
     let page = params.page;
     let desc = params.sort.descending;
-    let mut query = filtered(visibility, filter, now);
+    let mut query = filtered(conn, visibility, filter, now);
     query = match params.sort.field {
         ArticleSort::PublishedAt => crate::order_by!(query, desc, articles::published_at),
         ArticleSort::UpdatedAt => crate::order_by!(query, desc, articles::updated_at),
@@ -364,9 +369,9 @@ const ROWS_PER_INSERT: usize = 500;
 /// Inserts many prepared rows (the demo seeder's path).
 pub fn insert_many(conn: &mut Conn, records: &[ArticleRecord]) -> Result<(), ApiError> {
     for chunk in records.chunks(ROWS_PER_INSERT) {
-        diesel::insert_into(articles::table)
+        crate::on_each_backend!(conn, |conn| diesel::insert_into(articles::table)
             .values(chunk)
-            .execute(conn)?;
+            .execute(conn))?;
     }
     Ok(())
 }

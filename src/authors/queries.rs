@@ -20,7 +20,7 @@ crate::sort_fields! {
     }
 }
 
-fn profiles() -> users::BoxedQuery<'static, diesel::sqlite::Sqlite> {
+fn profiles() -> users::BoxedQuery<'static, crate::db::Backend> {
     users::table.into_boxed()
 }
 

@@ -10,7 +10,7 @@ use diesel::dsl;
 use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
-use diesel::sqlite::Sqlite;
+use crate::db::Backend;
 
 use super::model::{CommentPatch, CommentRecord, CommentRow, CommentStatus};
 use crate::articles::queries as articles_queries;
@@ -39,7 +39,7 @@ pub struct CommentFilter {
 
 diesel::alias!(comments as replies: Replies);
 
-type Boxed = comments::BoxedQuery<'static, Sqlite>;
+type Boxed = comments::BoxedQuery<'static, Backend>;
 
 fn filtered(filter: CommentFilter) -> Boxed {
     let mut query = comments::table.into_boxed();
@@ -220,13 +220,19 @@ fn check_parent(
 /// so that one thrown away can be posted again; a held or spam one does, so that a
 /// double-click or a bot's retry is not taken twice.
 fn is_duplicate(conn: &mut Conn, record: &CommentRecord) -> QueryResult<bool> {
-    let query = comments::table
+    let same_text = comments::table
         .filter(comments::article_id.eq(record.article_id))
-        .filter(comments::parent_id.is(record.parent_id))
         .filter(comments::author_email.eq(&record.author_email))
         .filter(comments::content.eq(&record.content))
         .filter(comments::status.ne(CommentStatus::Trash));
-    diesel::select(dsl::exists(query)).get_result(conn)
+    match record.parent_id {
+        Some(parent) => diesel::select(dsl::exists(
+            same_text.filter(comments::parent_id.eq(parent)),
+        ))
+        .get_result(conn),
+        None => diesel::select(dsl::exists(same_text.filter(comments::parent_id.is_null())))
+            .get_result(conn),
+    }
 }
 
 /// Posts `record` on its article, which must take comments: public (else the caller's

@@ -9,22 +9,52 @@ pub mod version;
 
 pub use sqlite::is_storage_trouble;
 
-use diesel::RunQueryDsl;
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
+use diesel::{Connection, RunQueryDsl};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use crate::error::ApiError;
 use sqlite::DatabaseFile;
 use version::{PublicState, PublicVersion};
 
-pub type Conn = SqliteConnection;
-/// A connection lent by the pool, returned to it when dropped.
-pub type PooledConn = PooledConnection<ConnectionManager<SqliteConnection>>;
+/// A connection to either database: `DATABASE_URL` decides which (`postgres://` or
+/// `postgresql://` for PostgreSQL, else a SQLite file). Queries are written once, against
+/// diesel's backend for both (`MultiBackend`); what differs lives in `sqlite.rs` and
+/// `postgres.rs` (and `fulltext/fts.rs` for search).
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Sqlite(SqliteConnection),
+    Postgres(diesel::PgConnection),
+}
 
-const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub type Conn = AnyConnection;
+/// The backend every query is written for.
+pub type Backend = MultiBackend;
+/// A connection lent by the pool, returned to it when dropped.
+pub type PooledConn = PooledConnection<ConnectionManager<AnyConnection>>;
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// Runs `$body` with `$conn` bound to the connection of whichever database it is: for the
+/// few statements diesel builds for one backend at a time (a batch insert), written once.
+#[macro_export]
+macro_rules! on_each_backend {
+    ($conn:expr, |$inner:ident| $body:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Sqlite($inner) => $body,
+            $crate::db::AnyConnection::Postgres($inner) => $body,
+        }
+    };
+}
+
+/// Whether `url` names a PostgreSQL server rather than a SQLite file.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
 
 /// A pool of connections plus the lock that serializes writers.
 ///
@@ -33,12 +63,12 @@ const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 /// ever sees "database is locked".
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool<ConnectionManager<SqliteConnection>>,
+    pool: Pool<ConnectionManager<AnyConnection>>,
     write_lock: Arc<Mutex<()>>,
     /// The public content version, read after every write.
     public: Arc<PublicVersion>,
-    /// The file behind the pool, watched for deletion and replacement.
-    file: Arc<DatabaseFile>,
+    /// The SQLite file behind the pool, watched for deletion and replacement.
+    file: Option<Arc<DatabaseFile>>,
 }
 
 /// How long a request waits for a connection before it is told to come back (`503`).
@@ -48,36 +78,27 @@ impl Db {
     /// Opens (creating when missing) the database file and applies pending migrations.
     /// `url` is the `DATABASE_URL` setting, which the errors name: it is what to fix.
     pub fn open(url: &str, pool_size: u32) -> Result<Self, String> {
-        if let Some(parent) = Path::new(url)
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent).map_err(|error| {
-                format!(
-                    "cannot create the folder {} of DATABASE_URL ({url}): {error}",
-                    parent.display()
-                )
-            })?;
-        }
         let cannot_open = |error: String| format!("cannot open DATABASE_URL ({url}): {error}");
-        sqlite::prepare(url).map_err(cannot_open)?;
-        let file = DatabaseFile::new(url);
-        if !file.is_writable() {
-            return Err(cannot_open("the file is not writable".to_owned()));
-        }
-        let pool = Pool::builder()
+        let builder = Pool::builder()
             .max_size(pool_size)
             // Storage trouble makes new connections fail: a request waits this long for
             // one, then gets a 503, rather than r2d2's default 30 seconds.
-            .connection_timeout(CONNECTION_TIMEOUT)
-            .connection_customizer(Box::new(sqlite::Pragmas { file: file.clone() }))
-            .build(ConnectionManager::<SqliteConnection>::new(url))
+            .connection_timeout(CONNECTION_TIMEOUT);
+        let (builder, file) = if is_postgres_url(url) {
+            (builder, None)
+        } else {
+            let file = sqlite::open_file(url)?;
+            let pragmas = sqlite::Pragmas { file: file.clone() };
+            (builder.connection_customizer(Box::new(pragmas)), Some(Arc::new(file)))
+        };
+        let pool = builder
+            .build(ConnectionManager::<AnyConnection>::new(url))
             .map_err(|error| cannot_open(error.to_string()))?;
         let db = Self {
             pool,
             write_lock: Arc::new(Mutex::new(())),
             public: Arc::new(PublicVersion::default()),
-            file: Arc::new(file),
+            file,
         };
         db.migrate()?;
         db.read_blocking(|conn| Ok(db.public.refresh(conn, crate::time::now())?))
@@ -87,9 +108,13 @@ impl Db {
 
     fn migrate(&self) -> Result<(), String> {
         let mut conn = self.pool.get().map_err(|error| error.to_string())?;
-        conn.run_pending_migrations(MIGRATIONS)
-            .map(|_| ())
-            .map_err(|error| format!("migrations failed: {error}"))
+        let applied = match &mut *conn {
+            AnyConnection::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+            AnyConnection::Postgres(conn) => {
+                conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ())
+            }
+        };
+        applied.map_err(|error| format!("migrations failed: {error}"))
     }
 
     /// Runs a read on the blocking pool.
@@ -133,7 +158,7 @@ impl Db {
         &self,
         change: impl FnOnce(&mut Conn) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        if !self.file.is_still_there() {
+        if self.file.as_ref().is_some_and(|file| !file.is_still_there()) {
             // Deleted or replaced under the server: what it wrote now would vanish.
             tracing::error!("the database file was deleted or replaced; restart the server");
             return Err(ApiError::Unavailable);
@@ -145,7 +170,7 @@ impl Db {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         // A write that fails is rolled back: nothing the public sees can have moved.
-        let value = conn.immediate_transaction(change)?;
+        let value = transaction(&mut conn, change)?;
         if let Err(error) = self.public.refresh(&mut conn, crate::time::now()) {
             // Cached public responses then live on until the next write or their lag
             // bound; the write itself succeeded.
@@ -173,7 +198,9 @@ impl Db {
     /// Whether the database answers a trivial query and a write could succeed: its file is
     /// still the one opened, and writable.
     pub async fn is_ready(&self) -> bool {
-        if !self.file.is_still_there() || !self.file.is_writable() {
+        if let Some(file) = &self.file
+            && (!file.is_still_there() || !file.is_writable())
+        {
             return false;
         }
         self.read(|conn| {
@@ -184,6 +211,30 @@ impl Db {
         })
         .await
         .is_ok()
+    }
+}
+
+/// Runs `change` in one transaction. On SQLite it is `BEGIN IMMEDIATE`, which takes the write
+/// lock at once, so a transaction that reads before it writes never fails to upgrade.
+fn transaction<T>(
+    conn: &mut AnyConnection,
+    change: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    match conn {
+        AnyConnection::Sqlite(inner) => {
+            AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
+        }
+        AnyConnection::Postgres(inner) => AnsiTransactionManager::begin_transaction(inner)?,
+    }
+    match change(conn) {
+        Ok(value) => {
+            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
+            Err(error)
+        }
     }
 }
 

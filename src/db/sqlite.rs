@@ -7,7 +7,9 @@ use diesel::connection::SimpleConnection;
 use diesel::r2d2::CustomizeConnection;
 use diesel::sqlite::SqliteConnection;
 use std::os::unix::fs::MetadataExt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use super::AnyConnection;
 
 /// Milliseconds a connection waits for another writer before giving up.
 const BUSY_TIMEOUT_MS: i32 = 10_000;
@@ -27,8 +29,11 @@ pub struct Pragmas {
     pub file: DatabaseFile,
 }
 
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for Pragmas {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        let AnyConnection::Sqlite(conn) = conn else {
+            return Ok(());
+        };
         if !self.file.is_writable() {
             return Err(diesel::r2d2::Error::ConnectionError(
                 ConnectionError::BadConnection("the file is not writable".to_owned()),
@@ -43,6 +48,29 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for Pragmas {
         ))
         .map_err(diesel::r2d2::Error::QueryError)
     }
+}
+
+/// Opens (creating it and its folder when missing) the database file at `url`, as a new
+/// pool will: switched to WAL, and writable.
+pub fn open_file(url: &str) -> Result<DatabaseFile, String> {
+    if let Some(parent) = Path::new(url)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent).map_err(|error| {
+            format!(
+                "cannot create the folder {} of DATABASE_URL ({url}): {error}",
+                parent.display()
+            )
+        })?;
+    }
+    let cannot_open = |error: String| format!("cannot open DATABASE_URL ({url}): {error}");
+    prepare(url).map_err(cannot_open)?;
+    let file = DatabaseFile::new(url);
+    if !file.is_writable() {
+        return Err(cannot_open("the file is not writable".to_owned()));
+    }
+    Ok(file)
 }
 
 /// Switches a new database file to WAL once, before the pool opens connections in parallel:

@@ -12,12 +12,12 @@ use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
 use diesel::query_builder::QueryFragment;
 use diesel::sql_types::{BigInt, Bool, Text};
-use diesel::sqlite::Sqlite;
+use diesel::sqlite::{Sqlite, SqliteConnection};
 
 use super::rank::Candidate;
 use super::terms::SearchTerms;
 use crate::auth::policy::{public_articles, scheduled_articles};
-use crate::db::Conn;
+use crate::db::{AnyConnection, Backend, Conn};
 use crate::db::raw::RawQuery;
 use crate::db::schema::articles;
 use crate::domain::ArticleStatus;
@@ -52,15 +52,20 @@ pub fn match_expression(terms: &SearchTerms) -> String {
         .join(" ")
 }
 
-/// "The article matches the terms", as a filter of any query on `articles`.
+/// "The article matches the terms", as a filter of any query on `articles`, in the SQL of
+/// the database `conn` is connected to.
 pub fn matching(
+    conn: &Conn,
     terms: &SearchTerms,
-) -> Box<dyn BoxableExpression<articles::table, Sqlite, SqlType = Bool>> {
-    Box::new(
-        sql::<Bool>("articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ")
-            .bind::<Text, _>(match_expression(terms))
-            .sql(")"),
-    )
+) -> Box<dyn BoxableExpression<articles::table, Backend, SqlType = Bool>> {
+    match conn {
+        AnyConnection::Sqlite(_) => Box::new(
+            sql::<Bool>("articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ")
+                .bind::<Text, _>(match_expression(terms))
+                .sql(")"),
+        ),
+        AnyConnection::Postgres(_) => Box::new(postgres::matching(terms)),
+    }
 }
 
 #[derive(QueryableByName)]
@@ -78,6 +83,7 @@ struct Count {
 /// Where to look: the terms as a [`match_expression`], the instant that decides what is
 /// public, and the categories (with their descendants) when the search is limited to some.
 pub struct Scope<'a> {
+    pub terms: &'a SearchTerms,
     pub expression: &'a str,
     pub now: NaiveDateTime,
     pub category_ids: Option<&'a [i64]>,
@@ -148,6 +154,17 @@ impl Scope<'_> {
 /// The newest are found through the index and its small covering index, then only their
 /// titles and excerpts are read, which sit before the long columns of a row.
 pub fn newest_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult<Vec<Candidate>> {
+    match conn {
+        AnyConnection::Sqlite(conn) => sqlite_newest_matches(conn, scope, limit),
+        AnyConnection::Postgres(conn) => postgres::newest_matches(conn, scope, limit),
+    }
+}
+
+fn sqlite_newest_matches(
+    conn: &mut SqliteConnection,
+    scope: &Scope,
+    limit: i64,
+) -> QueryResult<Vec<Candidate>> {
     scope
         .public_matches(select(
             "SELECT newest.id, article.title, article.excerpt \
@@ -161,6 +178,13 @@ pub fn newest_matches(conn: &mut Conn, scope: &Scope, limit: i64) -> QueryResult
 
 /// How many public matches there are.
 pub fn count_matches(conn: &mut Conn, scope: &Scope) -> QueryResult<i64> {
+    match conn {
+        AnyConnection::Sqlite(conn) => sqlite_count_matches(conn, scope),
+        AnyConnection::Postgres(conn) => postgres::count_matches(conn, scope),
+    }
+}
+
+fn sqlite_count_matches(conn: &mut SqliteConnection, scope: &Scope) -> QueryResult<i64> {
     if scope.category_ids.is_some() {
         let row: Count = scope
             .public_matches(select("SELECT count(*) AS count"))
@@ -194,6 +218,21 @@ pub fn older_matches(
     offset: i64,
     limit: i64,
 ) -> QueryResult<Vec<i64>> {
+    match conn {
+        AnyConnection::Sqlite(conn) => sqlite_older_matches(conn, scope, before, offset, limit),
+        AnyConnection::Postgres(conn) => {
+            postgres::older_matches(conn, scope, before, offset, limit)
+        }
+    }
+}
+
+fn sqlite_older_matches(
+    conn: &mut SqliteConnection,
+    scope: &Scope,
+    before: i64,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<Vec<i64>> {
     let older: Vec<Id> = scope
         .public_matches(select("SELECT articles_fts.rowid AS id"))
         .sql(" AND articles_fts.rowid < ")
@@ -213,12 +252,112 @@ pub fn bulk_load<T, E: From<diesel::result::Error>>(
     conn: &mut Conn,
     load: impl FnOnce(&mut Conn) -> Result<T, E>,
 ) -> Result<T, E> {
+    // PostgreSQL's index is a column its trigger fills row by row, fast enough.
+    if let AnyConnection::Postgres(_) = conn {
+        return load(conn);
+    }
     diesel::sql_query("UPDATE search_bulk_load SET active = 1").execute(conn)?;
     let loaded = load(conn)?;
     diesel::sql_query("INSERT INTO articles_fts (articles_fts) VALUES ('rebuild')")
         .execute(conn)?;
     diesel::sql_query("UPDATE search_bulk_load SET active = 0").execute(conn)?;
     Ok(loaded)
+}
+
+/// Search on PostgreSQL: the `search_vector` column its trigger keeps (title weighted above
+/// excerpt above text, `migrations/postgres`), its GIN index, and the same public rule; the
+/// queries are plain diesel, since PostgreSQL's planner joins the index well on its own.
+mod postgres {
+    use diesel::dsl::sql;
+    use diesel::dsl::AsExprOf;
+    use diesel::expression::{SqlLiteral, UncheckedBind};
+    use diesel::pg::PgConnection;
+    use diesel::prelude::*;
+    use diesel::sql_types::{Bool, Text};
+
+    use super::{Candidate, Scope};
+    use crate::auth::policy::public_articles;
+    use crate::db::schema::articles;
+    use crate::fulltext::terms::SearchTerms;
+
+    /// The terms as a `tsquery`: every word required, the last one also as a prefix when it
+    /// is one. Words are letters and digits only, so quoting each makes nothing an operator.
+    pub fn tsquery(terms: &SearchTerms) -> String {
+        let last = terms.words().len().saturating_sub(1);
+        let lexemes: Vec<String> = terms
+            .words()
+            .iter()
+            .enumerate()
+            .map(|(i, word)| {
+                let quoted = format!("'{}'", word.replace('\'', "''"));
+                match i == last && terms.last_is_prefix() {
+                    true => quoted + ":*",
+                    false => quoted,
+                }
+            })
+            .collect();
+        match lexemes.is_empty() {
+            // No words: a query nothing matches.
+            true => "''".to_owned(),
+            false => lexemes.join(" & "),
+        }
+    }
+
+    /// `search_vector @@ tsquery`, as an expression either backend can render.
+    pub type Matching = SqlLiteral<Bool, UncheckedBind<SqlLiteral<Bool>, AsExprOf<String, Text>>>;
+
+    pub fn matching(terms: &SearchTerms) -> Matching {
+        sql::<Bool>("articles.search_vector @@ to_tsquery('simple', ")
+            .bind::<Text, _>(tsquery(terms))
+            .sql(")")
+    }
+
+    fn public_matches(scope: &Scope) -> articles::BoxedQuery<'static, diesel::pg::Pg> {
+        let query = articles::table
+            .filter(public_articles(scope.now))
+            .filter(matching(scope.terms))
+            .into_boxed();
+        match scope.category_ids {
+            None => query,
+            Some(ids) => query.filter(articles::category_id.eq_any(ids.to_vec())),
+        }
+    }
+
+    pub fn newest_matches(
+        conn: &mut PgConnection,
+        scope: &Scope,
+        limit: i64,
+    ) -> QueryResult<Vec<Candidate>> {
+        let rows: Vec<(i64, String, String)> = public_matches(scope)
+            .order(articles::id.desc())
+            .limit(limit)
+            .select((articles::id, articles::title, articles::excerpt))
+            .load(conn)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, title, excerpt)| Candidate { id, title, excerpt })
+            .collect())
+    }
+
+    pub fn count_matches(conn: &mut PgConnection, scope: &Scope) -> QueryResult<i64> {
+        public_matches(scope).count().get_result(conn)
+    }
+
+    pub fn older_matches(
+        conn: &mut PgConnection,
+        scope: &Scope,
+        before: i64,
+        offset: i64,
+        limit: i64,
+    ) -> QueryResult<Vec<i64>> {
+        public_matches(scope)
+            .filter(articles::id.lt(before))
+            .order(articles::id.desc())
+            .limit(limit)
+            .offset(offset)
+            .select(articles::id)
+            .load(conn)
+    }
 }
 
 fn json_array(ids: &[i64]) -> String {

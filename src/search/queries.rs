@@ -42,6 +42,7 @@ pub fn search(
     };
     let expression = fts::match_expression(terms);
     let scope = Scope {
+        terms,
         expression: &expression,
         now: now(),
         category_ids: category_ids.as_deref(),

@@ -105,8 +105,9 @@ pub fn insert(conn: &mut Conn, user: NewUser, password_hash: String) -> Result<U
             users::created_at.eq(now),
             users::updated_at.eq(now),
         ))
-        .returning(UserRow::as_returning())
-        .get_result(conn)?)
+        .returning(users::id)
+        .get_result::<i64>(conn)
+        .and_then(|id| users::table.find(id).select(UserRow::as_select()).first(conn))?)
 }
 
 #[derive(AsChangeset)]
@@ -156,18 +157,18 @@ pub fn update(
         avatar_url: patch.avatar_url.into_column(),
         updated_at: now(),
     };
-    let mut row = diesel::update(users::table.find(id))
+    diesel::update(users::table.find(id))
         .set(changes)
-        .returning(UserRow::as_returning())
-        .get_result(conn)?;
+        .execute(conn)?;
+    let mut row = find(conn, id)?;
     let new_password = password_hash_changed(&current, &row);
     if new_password || row.role != current.role {
         // Access tokens issued before stop working (auth::caller); the caller's route
         // forgets the cached standing once this commits.
-        row = diesel::update(users::table.find(id))
+        diesel::update(users::table.find(id))
             .set(users::token_version.eq(users::token_version + 1))
-            .returning(UserRow::as_returning())
-            .get_result(conn)?;
+            .execute(conn)?;
+        row = find(conn, id)?;
     }
     if new_password {
         // A new password signs the user out everywhere. A new role does not: a refresh

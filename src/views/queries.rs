@@ -3,13 +3,14 @@
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::dsl;
 use diesel::prelude::*;
-use diesel::sql_types::BigInt;
+use diesel::sql_types::{BigInt, Date};
 
 use super::buffer::Pending;
 use super::model::{DailyViews, PopularBy, ViewStats, Window};
 use crate::auth::policy::public_articles;
 use crate::comments::model::CommentStatus;
-use crate::db::Conn;
+use crate::db::raw::RawQuery;
+use crate::db::{Backend, Conn};
 use crate::db::schema::{article_views_daily as daily, articles, comments};
 use crate::error::ApiError;
 
@@ -23,16 +24,20 @@ pub fn add_views(conn: &mut Conn, pending: &Pending) -> Result<(), ApiError> {
         if updated == 0 {
             continue;
         }
-        diesel::insert_into(daily::table)
-            .values((
-                daily::article_id.eq(article_id),
-                daily::day.eq(day),
-                daily::count.eq(count),
-            ))
-            .on_conflict((daily::article_id, daily::day))
-            .do_update()
-            .set(daily::count.eq(daily::count + count))
-            .execute(conn)?;
+        // An upsert in the SQL both databases speak (diesel's builds it per backend only).
+        RawQuery::<Backend>::new(
+            "INSERT INTO article_views_daily (article_id, day, count) VALUES (",
+        )
+        .bind::<BigInt, _>(article_id)
+        .sql(", ")
+        .bind::<Date, _>(day)
+        .sql(", ")
+        .bind::<BigInt, _>(count)
+        .sql(
+            ") ON CONFLICT (article_id, day) \
+             DO UPDATE SET count = article_views_daily.count + excluded.count",
+        )
+        .execute(conn)?;
     }
     Ok(())
 }
