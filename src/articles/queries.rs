@@ -1,9 +1,9 @@
 //! Article queries: lists built from a covering index, one-join summaries, writes.
 
+use crate::db::Backend;
 use chrono::NaiveDateTime;
 use diesel::dsl;
 use diesel::prelude::*;
-use crate::db::Backend;
 use std::collections::{HashMap, HashSet};
 
 use super::content;
@@ -108,7 +108,9 @@ pub fn list(
     params: ListParams<ArticleSort>,
 ) -> Result<(Vec<ArticleSummary>, i64), ApiError> {
     let now = now();
-    let total = filtered(conn, visibility, filter, now).count().get_result(conn)?;
+    let total = filtered(conn, visibility, filter, now)
+        .count()
+        .get_result(conn)?;
     let page = params.page;
     let desc = params.sort.descending;
     let mut query = filtered(conn, visibility, filter, now);

@@ -6,11 +6,11 @@
 //! counts until the parent is approved, and comes back by itself when it is: visibility is
 //! worked out when reading, so no moderation step has to walk the thread.
 
+use crate::db::Backend;
 use diesel::dsl;
 use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
-use crate::db::Backend;
 
 use super::model::{CommentPatch, CommentRecord, CommentRow, CommentStatus};
 use crate::articles::queries as articles_queries;

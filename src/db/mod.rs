@@ -11,8 +11,8 @@ pub use sqlite::is_storage_trouble;
 
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
-use diesel::{Connection, RunQueryDsl};
 use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::sync::{Arc, Mutex};
 
@@ -89,7 +89,10 @@ impl Db {
         } else {
             let file = sqlite::open_file(url)?;
             let pragmas = sqlite::Pragmas { file: file.clone() };
-            (builder.connection_customizer(Box::new(pragmas)), Some(Arc::new(file)))
+            (
+                builder.connection_customizer(Box::new(pragmas)),
+                Some(Arc::new(file)),
+            )
         };
         let pool = builder
             .build(ConnectionManager::<AnyConnection>::new(url))
@@ -109,7 +112,9 @@ impl Db {
     fn migrate(&self) -> Result<(), String> {
         let mut conn = self.pool.get().map_err(|error| error.to_string())?;
         let applied = match &mut *conn {
-            AnyConnection::Sqlite(conn) => conn.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+            AnyConnection::Sqlite(conn) => {
+                conn.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ())
+            }
             AnyConnection::Postgres(conn) => {
                 conn.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ())
             }
@@ -158,7 +163,11 @@ impl Db {
         &self,
         change: impl FnOnce(&mut Conn) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
-        if self.file.as_ref().is_some_and(|file| !file.is_still_there()) {
+        if self
+            .file
+            .as_ref()
+            .is_some_and(|file| !file.is_still_there())
+        {
             // Deleted or replaced under the server: what it wrote now would vanish.
             tracing::error!("the database file was deleted or replaced; restart the server");
             return Err(ApiError::Unavailable);
@@ -214,8 +223,16 @@ impl Db {
     }
 }
 
-/// Runs `change` in one transaction. On SQLite it is `BEGIN IMMEDIATE`, which takes the write
-/// lock at once, so a transaction that reads before it writes never fails to upgrade.
+/// The advisory lock key writers take on PostgreSQL (any constant the database's other users
+/// do not take: "news" in ASCII).
+const WRITER_LOCK: i64 = 0x6E65_7773;
+
+/// Runs `change` in one transaction, one writer at a time across every process on the
+/// database. On SQLite it is `BEGIN IMMEDIATE`, which takes the write lock at once, so a
+/// transaction that reads before it writes never fails to upgrade. On PostgreSQL a
+/// transaction-scoped advisory lock does the same: rules that read before they write (the
+/// last admin, slugs, refresh-token rotation) hold across instances, and two writers never
+/// deadlock on the public version row and article rows taken in different orders.
 fn transaction<T>(
     conn: &mut AnyConnection,
     change: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
@@ -224,7 +241,16 @@ fn transaction<T>(
         AnyConnection::Sqlite(inner) => {
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
         }
-        AnyConnection::Postgres(inner) => AnsiTransactionManager::begin_transaction(inner)?,
+        AnyConnection::Postgres(inner) => {
+            AnsiTransactionManager::begin_transaction(inner)?;
+            if let Err(error) =
+                diesel::sql_query(format!("SELECT pg_advisory_xact_lock({WRITER_LOCK})"))
+                    .execute(inner)
+            {
+                AnsiTransactionManager::rollback_transaction(inner)?;
+                return Err(error.into());
+            }
+        }
     }
     match change(conn) {
         Ok(value) => {

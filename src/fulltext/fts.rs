@@ -17,9 +17,9 @@ use diesel::sqlite::{Sqlite, SqliteConnection};
 use super::rank::Candidate;
 use super::terms::SearchTerms;
 use crate::auth::policy::{public_articles, scheduled_articles};
-use crate::db::{AnyConnection, Backend, Conn};
 use crate::db::raw::RawQuery;
 use crate::db::schema::articles;
+use crate::db::{AnyConnection, Backend, Conn};
 use crate::domain::ArticleStatus;
 
 /// What the index's `search_status` column holds before an article's status, so that the
@@ -268,8 +268,8 @@ pub fn bulk_load<T, E: From<diesel::result::Error>>(
 /// excerpt above text, `migrations/postgres`), its GIN index, and the same public rule; the
 /// queries are plain diesel, since PostgreSQL's planner joins the index well on its own.
 mod postgres {
-    use diesel::dsl::sql;
     use diesel::dsl::AsExprOf;
+    use diesel::dsl::sql;
     use diesel::expression::{SqlLiteral, UncheckedBind};
     use diesel::pg::PgConnection;
     use diesel::prelude::*;
@@ -289,6 +289,9 @@ mod postgres {
             .iter()
             .enumerate()
             .map(|(i, word)| {
+                // As typed: the `simple_unaccent` configuration folds case and accents as
+                // it did for the index (`Zürich` finds `Zurich`); Rust's Latin folding
+                // would make Greek or Cyrillic words match nothing.
                 let quoted = format!("'{}'", word.replace('\'', "''"));
                 match i == last && terms.last_is_prefix() {
                     true => quoted + ":*",
@@ -296,20 +299,20 @@ mod postgres {
                 }
             })
             .collect();
-        match lexemes.is_empty() {
-            // No words: a query nothing matches.
-            true => "''".to_owned(),
-            false => lexemes.join(" & "),
-        }
+        lexemes.join(" & ")
     }
 
-    /// `search_vector @@ tsquery`, as an expression either backend can render.
+    /// `search_vector @@ tsquery`, as an expression either backend can render. No words
+    /// (only symbols) match nothing: an empty `tsquery` would be a notice, not a filter.
     pub type Matching = SqlLiteral<Bool, UncheckedBind<SqlLiteral<Bool>, AsExprOf<String, Text>>>;
 
     pub fn matching(terms: &SearchTerms) -> Matching {
-        sql::<Bool>("articles.search_vector @@ to_tsquery('simple', ")
-            .bind::<Text, _>(tsquery(terms))
-            .sql(")")
+        let query = tsquery(terms);
+        let test = match query.is_empty() {
+            true => "(FALSE AND '' = ",
+            false => "articles.search_vector @@ to_tsquery('simple_unaccent', ",
+        };
+        sql::<Bool>(test).bind::<Text, _>(query).sql(")")
     }
 
     fn public_matches(scope: &Scope) -> articles::BoxedQuery<'static, diesel::pg::Pg> {

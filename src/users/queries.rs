@@ -107,7 +107,12 @@ pub fn insert(conn: &mut Conn, user: NewUser, password_hash: String) -> Result<U
         ))
         .returning(users::id)
         .get_result::<i64>(conn)
-        .and_then(|id| users::table.find(id).select(UserRow::as_select()).first(conn))?)
+        .and_then(|id| {
+            users::table
+                .find(id)
+                .select(UserRow::as_select())
+                .first(conn)
+        })?)
 }
 
 #[derive(AsChangeset)]

@@ -10,8 +10,8 @@ use super::model::{DailyViews, PopularBy, ViewStats, Window};
 use crate::auth::policy::public_articles;
 use crate::comments::model::CommentStatus;
 use crate::db::raw::RawQuery;
-use crate::db::{Backend, Conn};
 use crate::db::schema::{article_views_daily as daily, articles, comments};
+use crate::db::{Backend, Conn};
 use crate::error::ApiError;
 
 /// Adds buffered views to the totals and the daily buckets. Views of an article deleted
@@ -142,7 +142,7 @@ fn views_in_window(
     limit: i64,
     now: NaiveDateTime,
 ) -> QueryResult<Vec<(i64, i64)>> {
-    let views = dsl::sql::<BigInt>("SUM(article_views_daily.count)");
+    let views = dsl::sql::<BigInt>("CAST(SUM(article_views_daily.count) AS BIGINT)");
     let ranked: Vec<(i64, i64)> = daily::table
         .filter(daily::day.ge(since))
         .group_by(daily::article_id)

@@ -9,6 +9,10 @@ DROP TABLE categories;
 DROP TABLE refresh_tokens;
 DROP TABLE users;
 
-DROP FUNCTION public_version_bump();
+DROP FUNCTION public_version_comments();
+DROP FUNCTION public_version_users();
+DROP FUNCTION public_version_categories();
+DROP FUNCTION public_version_articles();
+DROP FUNCTION public_version_add(BIGINT);
 DROP FUNCTION articles_search_vector_fill();
 DROP TEXT SEARCH CONFIGURATION simple_unaccent;

@@ -75,6 +75,37 @@ impl Response {
 }
 
 static USER_COUNTER: AtomicU32 = AtomicU32::new(0);
+static DATABASE_COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Whether the suite runs against PostgreSQL (`TEST_DATABASE=postgres`, with the server's
+/// admin URL in `TEST_POSTGRES_URL`, as `.ci/run` sets them) rather than SQLite files.
+pub fn on_postgres() -> bool {
+    std::env::var("TEST_DATABASE").is_ok_and(|name| name == "postgres")
+}
+
+/// A `DATABASE_URL` for a new, empty database: a file in `dir`, or on PostgreSQL a database
+/// of its own on the test server.
+pub fn fresh_database(dir: &std::path::Path) -> String {
+    if !on_postgres() {
+        return dir.join("test.db").to_string_lossy().into_owned();
+    }
+    use diesel::{Connection, RunQueryDsl};
+    let admin = std::env::var("TEST_POSTGRES_URL")
+        .expect("TEST_POSTGRES_URL: the test server's URL, as postgres://user@host:port/postgres");
+    let name = format!(
+        "newsroom_test_{}_{}",
+        std::process::id(),
+        DATABASE_COUNTER.fetch_add(1, Ordering::Relaxed)
+    );
+    let mut conn = diesel::PgConnection::establish(&admin).expect("the test PostgreSQL server");
+    diesel::sql_query(format!("CREATE DATABASE {name}"))
+        .execute(&mut conn)
+        .expect("a new test database");
+    let base = admin
+        .rsplit_once('/')
+        .map_or(admin.as_str(), |(base, _)| base);
+    format!("{base}/{name}")
+}
 static ARTICLE_COUNTER: AtomicU32 = AtomicU32::new(0);
 
 impl TestApp {
@@ -91,9 +122,9 @@ impl TestApp {
     /// articles (the `seed --demo` content), for tests that need volume.
     pub async fn spawn_seeded(settings: &[(&str, &str)], articles: usize) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
-        let db_path = dir.path().join("test.db");
+        let database_url = fresh_database(dir.path());
         let mut env: HashMap<String, String> = [
-            ("DATABASE_URL", db_path.to_string_lossy().as_ref()),
+            ("DATABASE_URL", database_url.as_str()),
             ("JWT_SECRET", JWT_SECRET),
             ("RATE_LIMIT_LOGINS_PER_MINUTE", "1000"),
             ("RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE", "1000"),
