@@ -34,19 +34,12 @@ pub fn match_expression(terms: &SearchTerms) -> String {
     if terms.words().is_empty() {
         return "\"\"".to_owned();
     }
-    let last = terms.words().len() - 1;
     terms
-        .words()
-        .iter()
-        .enumerate()
-        .map(|(i, word)| {
+        .words_as_prefix()
+        .map(|(word, prefix)| {
             // Words are letters and digits only, but a quote inside a string would be doubled.
             let quoted = format!("\"{}\"", word.replace('"', "\"\""));
-            if i == last && terms.last_is_prefix() {
-                quoted + "*"
-            } else {
-                quoted
-            }
+            if prefix { quoted + "*" } else { quoted }
         })
         .collect::<Vec<_>>()
         .join(" ")
@@ -283,20 +276,14 @@ mod postgres {
     /// The terms as a `tsquery`: every word required, the last one also as a prefix when it
     /// is one. Words are letters and digits only, so quoting each makes nothing an operator.
     pub fn tsquery(terms: &SearchTerms) -> String {
-        let last = terms.words().len().saturating_sub(1);
         let lexemes: Vec<String> = terms
-            .words()
-            .iter()
-            .enumerate()
-            .map(|(i, word)| {
+            .words_as_prefix()
+            .map(|(word, prefix)| {
                 // As typed: the `simple_unaccent` configuration folds case and accents as
                 // it did for the index (`Zürich` finds `Zurich`); Rust's Latin folding
                 // would make Greek or Cyrillic words match nothing.
                 let quoted = format!("'{}'", word.replace('\'', "''"));
-                match i == last && terms.last_is_prefix() {
-                    true => quoted + ":*",
-                    false => quoted,
-                }
+                if prefix { quoted + ":*" } else { quoted }
             })
             .collect();
         lexemes.join(" & ")

@@ -112,6 +112,15 @@ impl SearchTerms {
     pub fn last_is_prefix(&self) -> bool {
         self.last_is_prefix
     }
+
+    /// Each word with whether it matches as a prefix (the last one may).
+    pub fn words_as_prefix(&self) -> impl Iterator<Item = (&str, bool)> {
+        let last = self.words.len().saturating_sub(1);
+        self.words
+            .iter()
+            .enumerate()
+            .map(move |(i, word)| (word.as_str(), i == last && self.last_is_prefix))
+    }
 }
 
 #[cfg(test)]
