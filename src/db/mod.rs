@@ -1,6 +1,7 @@
 //! The database: the connection pool, embedded migrations, and the helpers that run diesel
 //! on the blocking thread pool, never on actix's async workers.
 
+mod postgres;
 pub mod raw;
 pub mod reassign;
 pub mod schema;
@@ -106,6 +107,9 @@ impl Db {
         db.migrate()?;
         db.read_blocking(|conn| Ok(db.public.refresh(conn, crate::time::now())?))
             .map_err(|error| cannot_open(error.to_string()))?;
+        if is_postgres_url(url) {
+            postgres::listen(url.to_owned(), &db.public).map_err(cannot_open)?;
+        }
         Ok(db)
     }
 

@@ -8,7 +8,7 @@
 use chrono::NaiveDateTime;
 use diesel::dsl::min;
 use diesel::prelude::*;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 
 use super::Conn;
 use super::schema::{articles, public_version};
@@ -33,6 +33,9 @@ impl PublicState {
 pub struct PublicVersion {
     version: AtomicU64,
     next_due: AtomicI64,
+    /// Whether every write that moves the version reaches this process: always on SQLite
+    /// (one process), on PostgreSQL while its listener listens (`postgres.rs`).
+    heard: AtomicBool,
 }
 
 impl Default for PublicVersion {
@@ -41,16 +44,27 @@ impl Default for PublicVersion {
             version: AtomicU64::new(0),
             // Nothing is known yet: nothing may be cached until the first read.
             next_due: AtomicI64::new(i64::MIN),
+            heard: AtomicBool::new(true),
         }
     }
 }
 
 impl PublicVersion {
     pub fn current(&self) -> PublicState {
+        let valid_until = match self.heard.load(Ordering::Acquire) {
+            true => self.next_due.load(Ordering::Acquire),
+            // Another instance's write could go unheard: nothing cached holds.
+            false => i64::MIN,
+        };
         PublicState {
             version: self.version.load(Ordering::Acquire),
-            valid_until: self.next_due.load(Ordering::Acquire),
+            valid_until,
         }
+    }
+
+    /// Whether writes from every process reach this one (see `heard`).
+    pub fn set_heard(&self, heard: bool) {
+        self.heard.store(heard, Ordering::Release);
     }
 
     /// Whether the due date has passed, so the state must be read again.

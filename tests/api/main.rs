@@ -19,6 +19,7 @@ mod categories;
 mod cli;
 mod comments;
 mod conventions;
+mod instances;
 mod layers;
 mod readme;
 mod search;

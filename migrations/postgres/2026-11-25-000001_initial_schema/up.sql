@@ -223,8 +223,15 @@ INSERT INTO public_version (id, version) VALUES (1, 0);
 -- articles published in one load took minutes). An UPDATE's old and new rows are paired by
 -- id, which nothing changes.
 CREATE FUNCTION public_version_add(changes BIGINT) RETURNS void
-LANGUAGE sql AS $$
-    UPDATE public_version SET version = version + changes WHERE changes > 0;
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF changes > 0 THEN
+        UPDATE public_version SET version = version + changes;
+        -- Every other instance hears it when this transaction commits (src/db/postgres.rs)
+        -- and reads the version again, so its cached public responses go stale at once.
+        PERFORM pg_notify('public_version', '');
+    END IF;
+END;
 $$;
 
 -- Articles: any change to a published one (before or after), except a view flush, which
