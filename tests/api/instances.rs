@@ -56,3 +56,58 @@ fn a_publish_through_one_instance_is_seen_through_the_others_cache() {
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+#[test]
+fn views_through_every_instance_add_up_when_one_stops_with_sigterm() {
+    if !on_postgres() {
+        eprintln!("skipped: several instances need PostgreSQL (TEST_DATABASE=postgres)");
+        return;
+    }
+    let work = Workdir::new();
+    let database = fresh_database(work.path());
+    let settings = [
+        ("DATABASE_URL", database.as_str()),
+        ("JWT_SECRET", JWT_SECRET),
+        ("ADMIN_EMAIL", ADMIN_EMAIL),
+        ("ADMIN_PASSWORD", ADMIN_PASSWORD),
+        // Each view comes from its own reader, as the one trusted proxy says.
+        ("TRUSTED_PROXIES", "1"),
+    ];
+    let first = work.serve(&settings);
+    let second = work.serve(&settings);
+    let (_, login) = first.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    let token = login["access_token"].as_str().expect("an access token");
+    let story =
+        json!({"title": "Read everywhere", "content": "<p>Yes.</p>", "status": "published"});
+    let (status, created) = first.request("POST", "/api/v1/articles", Some(token), Some(&story));
+    assert_eq!(status, 201, "{created}");
+    let views = format!("/api/v1/articles/{}/views", created["id"]);
+    let browser = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0";
+    let mut accepted = 0;
+    for reader in 0..60 {
+        let instance = if reader % 3 == 0 { &first } else { &second };
+        let address = format!("198.51.100.{reader}");
+        let headers = [
+            ("User-Agent", browser),
+            ("X-Forwarded-For", address.as_str()),
+        ];
+        let (status, _) = instance.request_with("POST", &views, &headers, None);
+        assert_eq!(status, 202);
+        accepted += 1;
+    }
+    // The first instance writes what it buffered as it stops; the second at its next flush.
+    assert!(first.stop_with("TERM").success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let (status, stats) = second.request("GET", &views, Some(token), None);
+        assert_eq!(status, 200, "{stats}");
+        if stats["total"] == accepted {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline && stats["total"].as_i64() <= Some(accepted),
+            "{accepted} views accepted, stored: {stats}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
