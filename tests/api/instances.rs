@@ -5,18 +5,19 @@
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-use crate::common::binary::Workdir;
+use crate::common::binary::{Server, Workdir};
 use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, JWT_SECRET, fresh_database, on_postgres};
 
 /// The bound README and `db/postgres.rs` give (5 ms of polling plus delivery), with room
 /// for a loaded test machine; cached entries otherwise live up to 10 s.
 const SEEN_WITHIN: Duration = Duration::from_secs(2);
 
-#[test]
-fn a_publish_through_one_instance_is_seen_through_the_others_cache() {
+/// Two `serve` processes on one new PostgreSQL database, each trusting one proxy (so that a
+/// test's views come from readers of their own); `None` on SQLite.
+fn two_instances() -> Option<(Workdir, Server, Server)> {
     if !on_postgres() {
         eprintln!("skipped: several instances need PostgreSQL (TEST_DATABASE=postgres)");
-        return;
+        return None;
     }
     let work = Workdir::new();
     let database = fresh_database(work.path());
@@ -25,9 +26,18 @@ fn a_publish_through_one_instance_is_seen_through_the_others_cache() {
         ("JWT_SECRET", JWT_SECRET),
         ("ADMIN_EMAIL", ADMIN_EMAIL),
         ("ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ("TRUSTED_PROXIES", "1"),
     ];
-    let writer = work.serve(&settings);
-    let reader = work.serve(&settings);
+    let first = work.serve(&settings);
+    let second = work.serve(&settings);
+    Some((work, first, second))
+}
+
+#[test]
+fn a_publish_through_one_instance_is_seen_through_the_others_cache() {
+    let Some((_work, writer, reader)) = two_instances() else {
+        return;
+    };
     let (status, login) = writer.login(ADMIN_EMAIL, ADMIN_PASSWORD);
     assert_eq!(status, 200, "{login}");
     let token = login["access_token"].as_str().expect("an access token");
@@ -59,22 +69,9 @@ fn a_publish_through_one_instance_is_seen_through_the_others_cache() {
 
 #[test]
 fn views_through_every_instance_add_up_when_one_stops_with_sigterm() {
-    if !on_postgres() {
-        eprintln!("skipped: several instances need PostgreSQL (TEST_DATABASE=postgres)");
+    let Some((_work, first, second)) = two_instances() else {
         return;
-    }
-    let work = Workdir::new();
-    let database = fresh_database(work.path());
-    let settings = [
-        ("DATABASE_URL", database.as_str()),
-        ("JWT_SECRET", JWT_SECRET),
-        ("ADMIN_EMAIL", ADMIN_EMAIL),
-        ("ADMIN_PASSWORD", ADMIN_PASSWORD),
-        // Each view comes from its own reader, as the one trusted proxy says.
-        ("TRUSTED_PROXIES", "1"),
-    ];
-    let first = work.serve(&settings);
-    let second = work.serve(&settings);
+    };
     let (_, login) = first.login(ADMIN_EMAIL, ADMIN_PASSWORD);
     let token = login["access_token"].as_str().expect("an access token");
     let story =
