@@ -192,6 +192,19 @@ impl Db {
         Ok(value)
     }
 
+    /// After many rows were written at once (the demo seeder): on PostgreSQL, the planner's
+    /// statistics and the visibility map are brought up to date (`VACUUM ANALYZE`), so the
+    /// first queries use the indexes rather than wait for autovacuum.
+    pub fn after_bulk_load(&self) -> Result<(), ApiError> {
+        self.read_blocking(|conn| match conn {
+            AnyConnection::Postgres(_) => {
+                diesel::sql_query("VACUUM ANALYZE").execute(conn)?;
+                Ok(())
+            }
+            AnyConnection::Sqlite(_) => Ok(()),
+        })
+    }
+
     /// The public content version as last read: what cached public responses are keyed on.
     pub fn public_state(&self) -> PublicState {
         self.public.current()

@@ -257,8 +257,8 @@ pub fn bulk_load<T, E: From<diesel::result::Error>>(
     Ok(loaded)
 }
 
-/// Search on PostgreSQL: the `search_vector` column its trigger keeps (title weighted above
-/// excerpt above text, `migrations/postgres`), its GIN index, and the same public rule; the
+/// Search on PostgreSQL: the `search_vector` column its trigger keeps (the words of title,
+/// excerpt and text, `migrations/postgres`), its GIN index, and the same public rule; the
 /// queries are plain diesel, since PostgreSQL's planner joins the index well on its own.
 mod postgres {
     use diesel::dsl::AsExprOf;

@@ -185,6 +185,7 @@ pub fn demo_comments(db: &Db, after_id: i64) -> Result<(), ApiError> {
         })?;
     }
     db.write_blocking(|conn| Ok(comments::recount_all(conn)?))?;
+    db.after_bulk_load()?;
     Ok(())
 }
 
