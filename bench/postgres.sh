@@ -28,8 +28,9 @@ WORK=$(mktemp -d /tmp/newsroom-bench-pg.XXXXXX)
 source "$ROOT/.ci/postgres.sh"
 PIDS=()
 cleanup() {
-    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-    [[ -n "${NGINX_PID:-}" ]] && kill "$NGINX_PID" 2>/dev/null
+    local pid
+    for pid in "${PIDS[@]+"${PIDS[@]}"}"; do kill "$pid" 2>/dev/null || true; done
+    if [[ -n "${NGINX_PID:-}" ]]; then kill "$NGINX_PID" 2>/dev/null || true; fi
     pg_stop
     rm -rf "$WORK"
 }
