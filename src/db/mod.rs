@@ -76,16 +76,18 @@ pub struct Db {
 const CONNECTION_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 impl Db {
-    /// Opens (creating when missing) the database file and applies pending migrations.
-    /// `url` is the `DATABASE_URL` setting, which the errors name: it is what to fix.
+    /// Opens the database (a SQLite file is created when missing) and applies pending
+    /// migrations. `url` is the `DATABASE_URL` setting, which the errors name: it is what
+    /// to fix.
     pub fn open(url: &str, pool_size: u32) -> Result<Self, String> {
+        let on_postgres = is_postgres_url(url);
         let cannot_open = |error: String| format!("cannot open DATABASE_URL ({url}): {error}");
         let builder = Pool::builder()
             .max_size(pool_size)
             // Storage trouble makes new connections fail: a request waits this long for
             // one, then gets a 503, rather than r2d2's default 30 seconds.
             .connection_timeout(CONNECTION_TIMEOUT);
-        let (builder, file) = if is_postgres_url(url) {
+        let (builder, file) = if on_postgres {
             (builder, None)
         } else {
             let file = sqlite::open_file(url)?;
@@ -107,7 +109,7 @@ impl Db {
         db.migrate()?;
         db.read_blocking(|conn| Ok(db.public.refresh(conn, crate::time::now())?))
             .map_err(|error| cannot_open(error.to_string()))?;
-        if is_postgres_url(url) {
+        if on_postgres {
             postgres::listen(url.to_owned(), &db.public).map_err(cannot_open)?;
         }
         Ok(db)
@@ -258,18 +260,9 @@ fn transaction<T>(
         AnyConnection::Sqlite(inner) => {
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
         }
-        AnyConnection::Postgres(inner) => {
-            AnsiTransactionManager::begin_transaction(inner)?;
-            if let Err(error) =
-                diesel::sql_query(format!("SELECT pg_advisory_xact_lock({WRITER_LOCK})"))
-                    .execute(inner)
-            {
-                AnsiTransactionManager::rollback_transaction(inner)?;
-                return Err(error.into());
-            }
-        }
+        AnyConnection::Postgres(inner) => AnsiTransactionManager::begin_transaction(inner)?,
     }
-    match change(conn) {
+    match take_writer_lock(conn).and_then(|()| change(conn)) {
         Ok(value) => {
             <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
             Ok(value)
@@ -279,6 +272,15 @@ fn transaction<T>(
             Err(error)
         }
     }
+}
+
+/// On PostgreSQL, waits for the writers' advisory lock, held until the transaction ends.
+/// SQLite's `BEGIN IMMEDIATE` has already taken its write lock.
+fn take_writer_lock(conn: &mut AnyConnection) -> Result<(), ApiError> {
+    if let AnyConnection::Postgres(_) = conn {
+        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({WRITER_LOCK})")).execute(conn)?;
+    }
+    Ok(())
 }
 
 /// Declares an enum stored as text: serde names, OpenAPI enum, and diesel conversions that

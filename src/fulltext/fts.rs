@@ -1,10 +1,10 @@
-//! Everything search asks of SQLite's FTS5, and the only place that speaks it: the
-//! `articles_fts` index (created, and kept in step by triggers, in
+//! Everything search asks of the database's full-text engine, and the only place that speaks
+//! it. On SQLite, FTS5: the `articles_fts` index (created, and kept in step by triggers, in
 //! `migrations/sqlite/2026-11-25-000001_initial_schema/up.sql`), its query syntax, the
-//! newest matches and counts, and bulk loads that index once at their end. Ranking and
-//! snippets are made in Rust (`rank.rs`, `snippet.rs`), the same on any database. Another
-//! backend would replace this file (PostgreSQL: a `tsvector` column, a GIN index and `@@`).
-//! What a reader typed reaches SQL only as a bound value.
+//! newest matches and counts, and bulk loads that index once at their end. On PostgreSQL
+//! (the `postgres` module below), a `tsvector` column, a GIN index and `@@`. Ranking and
+//! snippets are made in Rust (`rank.rs`, `snippet.rs`), the same on either database. What a
+//! reader typed reaches SQL only as a bound value.
 
 use chrono::NaiveDateTime;
 use diesel::dsl::sql;
@@ -73,13 +73,14 @@ struct Count {
     count: i64,
 }
 
-/// Where to look: the terms as a [`match_expression`], the instant that decides what is
-/// public, and the categories (with their descendants) when the search is limited to some.
+/// Where to look: the terms, the instant that decides what is public, and the categories
+/// (with their descendants) when the search is limited to some.
 pub struct Scope<'a> {
-    pub terms: &'a SearchTerms,
-    pub expression: &'a str,
-    pub now: NaiveDateTime,
-    pub category_ids: Option<&'a [i64]>,
+    terms: &'a SearchTerms,
+    /// The terms as a [`match_expression`], for FTS5.
+    expression: String,
+    now: NaiveDateTime,
+    category_ids: Option<&'a [i64]>,
 }
 
 type Query = RawQuery<Sqlite>;
@@ -89,7 +90,20 @@ fn select(head: &str) -> Query {
     RawQuery::new(head)
 }
 
-impl Scope<'_> {
+impl<'a> Scope<'a> {
+    pub fn new(
+        terms: &'a SearchTerms,
+        now: NaiveDateTime,
+        category_ids: Option<&'a [i64]>,
+    ) -> Self {
+        Self {
+            terms,
+            expression: match_expression(terms),
+            now,
+            category_ids,
+        }
+    }
+
     /// `head` over the matches among `articles` (a filter of the policy's, public or
     /// scheduled ones), for the caller to finish with more conditions, an order and a limit.
     ///
@@ -108,7 +122,7 @@ impl Scope<'_> {
                  ON articles.id = articles_fts.rowid \
              WHERE articles_fts MATCH ",
         )
-        .bind::<Text, _>(self.expression.to_owned())
+        .bind::<Text, _>(self.expression.clone())
         .sql(" AND ")
         .expression(articles)
     }
@@ -290,16 +304,13 @@ mod postgres {
     }
 
     /// `search_vector @@ tsquery`, as an expression either backend can render. No words
-    /// (only symbols) match nothing: an empty `tsquery` would be a notice, not a filter.
+    /// (only symbols) make an empty `tsquery`, which matches nothing.
     pub type Matching = SqlLiteral<Bool, UncheckedBind<SqlLiteral<Bool>, AsExprOf<String, Text>>>;
 
     pub fn matching(terms: &SearchTerms) -> Matching {
-        let query = tsquery(terms);
-        let test = match query.is_empty() {
-            true => "(FALSE AND '' = ",
-            false => "articles.search_vector @@ to_tsquery('simple_unaccent', ",
-        };
-        sql::<Bool>(test).bind::<Text, _>(query).sql(")")
+        sql::<Bool>("articles.search_vector @@ to_tsquery('simple_unaccent', ")
+            .bind::<Text, _>(tsquery(terms))
+            .sql(")")
     }
 
     fn public_matches(scope: &Scope) -> articles::BoxedQuery<'static, diesel::pg::Pg> {
@@ -318,15 +329,11 @@ mod postgres {
         scope: &Scope,
         limit: i64,
     ) -> QueryResult<Vec<Candidate>> {
-        let rows: Vec<(i64, String, String)> = public_matches(scope)
+        public_matches(scope)
             .order(articles::id.desc())
             .limit(limit)
             .select((articles::id, articles::title, articles::excerpt))
-            .load(conn)?;
-        Ok(rows
-            .into_iter()
-            .map(|(id, title, excerpt)| Candidate { id, title, excerpt })
-            .collect())
+            .load(conn)
     }
 
     pub fn count_matches(conn: &mut PgConnection, scope: &Scope) -> QueryResult<i64> {

@@ -5,8 +5,8 @@
 //! computed in Rust over the titles and excerpts of the newest matches: FTS5's `bm25` spent
 //! most of an uncached search's time counting every match of every word for its weights.
 
-use diesel::QueryableByName;
 use diesel::sql_types::{BigInt, Text};
+use diesel::{Queryable, QueryableByName};
 
 use super::terms::SearchTerms;
 use super::words::{Matcher, for_each_word};
@@ -16,8 +16,9 @@ const TITLE_WEIGHT: u32 = 10;
 /// What a word found in the excerpt counts.
 const EXCERPT_WEIGHT: u32 = 3;
 
-/// A match to rank: its id and the text that ranks it, as `fts::newest_matches` reads it.
-#[derive(QueryableByName)]
+/// A match to rank: its id and the text that ranks it, as `fts::newest_matches` reads it
+/// (by name from FTS5's hand-written SQL, by position from PostgreSQL's diesel query).
+#[derive(Queryable, QueryableByName)]
 pub struct Candidate {
     #[diesel(sql_type = BigInt)]
     pub id: i64,

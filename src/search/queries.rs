@@ -40,13 +40,7 @@ pub fn search(
             None => return Ok((Vec::new(), 0)),
         },
     };
-    let expression = fts::match_expression(terms);
-    let scope = Scope {
-        terms,
-        expression: &expression,
-        now: now(),
-        category_ids: category_ids.as_deref(),
-    };
+    let scope = Scope::new(terms, now(), category_ids.as_deref());
     // Counting every match is the longest part of a broad search (the first letters typed
     // in a search box match nearly every article). When a second connection is free right
     // now the count starts at once and runs alongside the ranking and the page, so a person

@@ -93,7 +93,7 @@ pub fn insert(conn: &mut Conn, user: NewUser, password_hash: String) -> Result<U
         slug_taken(conn, s)
     })?;
     let now = now();
-    Ok(diesel::insert_into(users::table)
+    let id = diesel::insert_into(users::table)
         .values((
             users::email.eq(user.email.into_inner()),
             users::password_hash.eq(password_hash),
@@ -106,13 +106,8 @@ pub fn insert(conn: &mut Conn, user: NewUser, password_hash: String) -> Result<U
             users::updated_at.eq(now),
         ))
         .returning(users::id)
-        .get_result::<i64>(conn)
-        .and_then(|id| {
-            users::table
-                .find(id)
-                .select(UserRow::as_select())
-                .first(conn)
-        })?)
+        .get_result::<i64>(conn)?;
+    find(conn, id)
 }
 
 #[derive(AsChangeset)]
