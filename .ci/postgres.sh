@@ -20,6 +20,16 @@ pg_install() {
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql libpq-dev >/dev/null
 }
 
+# nginx, for the test that runs the README's load-balancer example in front of two
+# instances (tests/api/instances.rs), from Debian's packages when it is missing.
+nginx_install() {
+    if command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]]; then
+        return 0
+    fi
+    echo "installing nginx (Debian package nginx-light)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+}
+
 pg_start() {
     pg_install
     local bin port

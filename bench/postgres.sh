@@ -124,6 +124,37 @@ first=$PORT
 serve "$PG_DB"
 second=$PORT
 tok=$(token "$first")
+# CPU time (clock ticks) so far of the instances, of PostgreSQL's processes, and of nginx:
+# where the machine's cores go during a run.
+ticks() {
+    local pid total=0
+    for pid in "$@"; do
+        [[ -r /proc/$pid/stat ]] || continue
+        total=$((total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+    done
+    echo "$total"
+}
+cpu_split() {
+    # shellcheck disable=SC2046
+    echo "$(ticks "$first" "$second") $(ticks $(pgrep -u postgres)) $(ticks "$NGINX_PID")"
+}
+# cpu_report BEFORE AFTER: each one's share of the machine's cores over the run (wrk takes
+# the rest).
+cpu_report() {
+    local -a before after
+    read -ra before <<<"$1"
+    read -ra after <<<"$2"
+    python3 - "$(getconf CLK_TCK)" "$(nproc)" "$DURATION" "${before[@]}" "${after[@]}" <<'PY'
+import sys
+tck, cores, duration = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+seconds = float(duration.rstrip("s"))
+before, after = [int(x) for x in sys.argv[4:7]], [int(x) for x in sys.argv[7:10]]
+shares = [(a - b) / tck / (seconds * cores) * 100 for a, b in zip(after, before)]
+print("    CPU of the %d cores: instances %.0f%%, PostgreSQL %.0f%%, nginx %.0f%%, wrk and the rest %.0f%%"
+      % (cores, shares[0], shares[1], shares[2], max(0, 100 - sum(shares))))
+PY
+}
+
 nginx_run() {
     local name=$1 servers=$2 port ngx="$WORK/nginx-${1// /-}"
     port=$(free_port)
@@ -156,8 +187,11 @@ NGINX
     "$NGINX_BIN" -p "$ngx" -e "$ngx/error.log" -c "$ngx/nginx.conf" &
     NGINX_PID=$!
     for _ in $(seq 50); do curl -s -o /dev/null "http://127.0.0.1:$port/health" && break; sleep 0.1; done
+    local before
+    before=$(cpu_split)
     run "postgres: $name behind nginx, uncached list" "http://127.0.0.1:$port/api/v1/articles?per_page=20" \
         -H "Authorization: Bearer $tok"
+    cpu_report "$before" "$(cpu_split)"
     if [[ $name == "two instances" ]]; then
         views_check "http://127.0.0.1:$port"
     fi

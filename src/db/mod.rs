@@ -8,8 +8,6 @@ pub mod schema;
 mod sqlite;
 pub mod version;
 
-pub use sqlite::is_storage_trouble;
-
 use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::r2d2::{ConnectionManager, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
@@ -363,13 +361,28 @@ impl From<diesel::result::Error> for ApiError {
             Error::DatabaseError(DatabaseErrorKind::ForeignKeyViolation, _) => {
                 Self::Conflict("the change conflicts with related resources".to_owned())
             }
-            Error::DatabaseError(_, info) if is_storage_trouble(info.message()) => {
+            Error::DatabaseError(kind, info) if is_storage_trouble(&kind, info.message()) => {
                 tracing::error!(error = info.message(), "storage trouble");
                 Self::Unavailable
             }
             other => Self::internal(other),
         }
     }
+}
+
+/// Whether a database error is the storage's fault rather than the request's: answered
+/// with a `503` (come back shortly), since it passes without anyone changing the request.
+/// On PostgreSQL a lost connection or a server that is shutting down, starting, out of disk
+/// or read-only (a standby); on SQLite a full disk, an I/O error, a read-only file.
+pub fn is_storage_trouble(kind: &diesel::result::DatabaseErrorKind, message: &str) -> bool {
+    use diesel::result::DatabaseErrorKind;
+    matches!(
+        kind,
+        DatabaseErrorKind::ClosedConnection
+            | DatabaseErrorKind::UnableToSendCommand
+            | DatabaseErrorKind::ReadOnlyTransaction
+    ) || sqlite::is_storage_trouble(message)
+        || postgres::is_storage_trouble(message)
 }
 
 impl From<diesel::r2d2::PoolError> for ApiError {

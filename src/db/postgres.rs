@@ -1,4 +1,5 @@
-//! What only PostgreSQL needs: hearing other instances' writes. The public content version
+//! What only PostgreSQL needs: hearing other instances' writes, and which of its errors
+//! are storage trouble. The public content version
 //! lives in the database (its triggers count it), and each process reads it after its own
 //! writes; another instance's write reaches this one as a `NOTIFY public_version` when it
 //! commits (`migrations/postgres`). A thread listens and reads the version again, so a
@@ -105,4 +106,70 @@ fn refresh(conn: &mut AnyConnection, public: &PublicVersion) -> Result<(), Strin
         .refresh(conn, crate::time::now())
         .map(|_| ())
         .map_err(|error| error.to_string())
+}
+
+/// Whether a PostgreSQL error message (as libpq reports it) means the server, not the
+/// request, is in trouble: the disk is full, the server is stopping or starting, or it
+/// ended this connection. The error kinds diesel names (a closed connection, a read-only
+/// standby) are checked by the caller.
+pub fn is_storage_trouble(message: &str) -> bool {
+    const TROUBLE: [&str; 7] = [
+        "could not extend file",
+        "No space left on device",
+        "terminating connection due to administrator command",
+        "the database system is shutting down",
+        "the database system is starting up",
+        "the database system is in recovery mode",
+        "server closed the connection unexpectedly",
+    ];
+    TROUBLE.iter().any(|trouble| message.contains(trouble))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::error::ApiError;
+    use actix_web::ResponseError;
+    use actix_web::http::StatusCode;
+    use diesel::result::{DatabaseErrorKind, Error};
+
+    fn status(kind: DatabaseErrorKind, message: &str) -> StatusCode {
+        ApiError::from(Error::DatabaseError(kind, Box::new(message.to_owned()))).status_code()
+    }
+
+    #[test]
+    fn a_lost_or_stopping_server_is_a_503_not_a_500() {
+        let unavailable = StatusCode::SERVICE_UNAVAILABLE;
+        assert_eq!(
+            status(DatabaseErrorKind::ClosedConnection, "gone"),
+            unavailable
+        );
+        assert_eq!(
+            status(DatabaseErrorKind::ReadOnlyTransaction, "standby"),
+            unavailable
+        );
+        for message in [
+            "FATAL:  terminating connection due to administrator command",
+            "server closed the connection unexpectedly\n\tThis probably means...",
+            "could not extend file \"base/16384/16397\": No space left on device",
+            "FATAL:  the database system is shutting down",
+        ] {
+            assert_eq!(
+                status(DatabaseErrorKind::Unknown, message),
+                unavailable,
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn other_database_errors_keep_their_meaning() {
+        assert_eq!(
+            status(DatabaseErrorKind::UniqueViolation, "duplicate key"),
+            StatusCode::CONFLICT
+        );
+        assert_eq!(
+            status(DatabaseErrorKind::Unknown, "syntax error at or near"),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+    }
 }

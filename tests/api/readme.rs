@@ -212,7 +212,7 @@ fn steps(block: &[String]) -> Vec<Step> {
 }
 
 /// The lines of the fenced block between `<!-- NAME:begin -->` and `<!-- NAME:end -->`.
-fn fenced_block(name: &str) -> Vec<String> {
+pub fn fenced_block(name: &str) -> Vec<String> {
     let begin = format!("<!-- {name}:begin -->");
     let end = format!("<!-- {name}:end -->");
     let marked = README
