@@ -1,5 +1,5 @@
-//! The command line: `serve` (the default), `migrate`, `create-user`, `seed`, `openapi`,
-//! and what each of them does.
+//! The command line: `serve` (the default), `migrate`, `create-user`, `seed`, `export`,
+//! `import`, `openapi`, and what each of them does.
 
 use actix_web::HttpServer;
 use clap::{Parser, Subcommand, ValueEnum};
@@ -13,7 +13,7 @@ use crate::auth::Role;
 use crate::config::Config;
 use crate::db::Db;
 use crate::users::model::{NewUser, NewUserBody};
-use crate::{openapi, seed, views};
+use crate::{openapi, seed, transfer, views};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -58,6 +58,23 @@ pub enum Command {
         /// Synthetic articles to add (any number; 100,000 load in well under a minute).
         #[arg(long, default_value_t = 500)]
         articles: usize,
+    },
+    /// Write the whole site at DATABASE_URL (users, categories, articles, comments, view
+    /// counts, refresh tokens) to FILE as JSON Lines, to `import` it into another database
+    /// or keep it as a backup. The file holds password hashes and refresh-token hashes: it
+    /// is created readable and writable by its owner only (mode 0600), and never over an
+    /// existing file. `-` writes to standard output (then mind where it goes).
+    Export {
+        /// The file to create, or `-` for standard output.
+        file: PathBuf,
+    },
+    /// Load a file written by `export` into DATABASE_URL (migrated first, as `migrate`
+    /// does), keeping every id. DATABASE_URL must hold no users, categories or articles
+    /// yet: a site is never merged into another. All of it is loaded in one transaction,
+    /// or nothing is.
+    Import {
+        /// The export to read, or `-` for standard input.
+        file: PathBuf,
     },
     /// Print the OpenAPI document as JSON.
     Openapi,
@@ -109,8 +126,70 @@ pub fn run(command: Command) -> Result<(), String> {
             print_accounts(&accounts);
             Ok(())
         }
+        Command::Export { file } => export(&config, &file),
+        Command::Import { file } => import(&config, &file),
         Command::Openapi => Ok(()),
     }
+}
+
+/// `-` for standard input or output instead of a file.
+fn is_standard_stream(file: &Path) -> bool {
+    file.as_os_str() == "-"
+}
+
+fn export(config: &Config, file: &Path) -> Result<(), String> {
+    let db = open(config)?;
+    if is_standard_stream(file) {
+        let counts = transfer::export(&db, &mut std::io::BufWriter::new(std::io::stdout().lock()))
+            .map_err(|e| e.to_string())?;
+        // Standard output is the export: the summary goes beside it.
+        eprintln!("exported {counts}");
+        return Ok(());
+    }
+    let created = create_private(file)
+        .map_err(|error| format!("cannot create {}: {error}", file.display()))?;
+    let exported = transfer::export(&db, &mut std::io::BufWriter::new(created));
+    match exported {
+        Ok(counts) => {
+            println!("exported {counts} to {}", file.display());
+            Ok(())
+        }
+        Err(error) => {
+            // Half a file is no export; it could only mislead.
+            let _ = std::fs::remove_file(file);
+            Err(error.to_string())
+        }
+    }
+}
+
+/// A new file only its owner may read or write: it will hold password hashes. Never an
+/// existing one, whose mode could be wider (and whose content someone may want).
+fn create_private(file: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(file)
+}
+
+fn import(config: &Config, file: &Path) -> Result<(), String> {
+    let db = open(config)?;
+    let mut input: Box<dyn BufRead> = if is_standard_stream(file) {
+        Box::new(std::io::stdin().lock())
+    } else {
+        let opened = std::fs::File::open(file)
+            .map_err(|error| format!("cannot open {}: {error}", file.display()))?;
+        Box::new(std::io::BufReader::new(opened))
+    };
+    let counts = transfer::import(&db, &mut input).map_err(|error| {
+        format!(
+            "nothing was imported into DATABASE_URL ({}): {error}",
+            config.database_url
+        )
+    })?;
+    println!("imported {counts}");
+    Ok(())
 }
 
 fn open(config: &Config) -> Result<Db, String> {

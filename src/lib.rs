@@ -21,5 +21,6 @@ pub mod seed;
 pub mod sessions;
 pub mod state;
 pub mod time;
+pub mod transfer;
 pub mod users;
 pub mod views;

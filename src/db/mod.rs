@@ -183,13 +183,24 @@ impl Db {
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         // A write that fails is rolled back: nothing the public sees can have moved.
-        let value = transaction(&mut conn, change)?;
+        let value = transaction(&mut conn, Transaction::Write, change)?;
         if let Err(error) = self.public.refresh(&mut conn, crate::time::now()) {
             // Cached public responses then live on until the next write or their lag
             // bound; the write itself succeeded.
             tracing::warn!(%error, "could not read the public content version");
         }
         Ok(value)
+    }
+
+    /// Runs reads that must all see the database as it was at one moment (an export, whose
+    /// comments must not name an article created after the articles were read), in one
+    /// read-only transaction. Writers go on meanwhile.
+    pub fn snapshot_blocking<T>(
+        &self,
+        query: impl FnOnce(&mut Conn) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut conn = self.pool.get()?;
+        transaction(&mut conn, Transaction::Snapshot, query)
     }
 
     /// After many rows were written at once (the demo seeder): on PostgreSQL, the planner's
@@ -244,23 +255,50 @@ impl Db {
 /// do not take: "news" in ASCII).
 const WRITER_LOCK: i64 = 0x6E65_7773;
 
-/// Runs `change` in one transaction, one writer at a time across every process on the
-/// database. On SQLite it is `BEGIN IMMEDIATE`, which takes the write lock at once, so a
-/// transaction that reads before it writes never fails to upgrade. On PostgreSQL a
+/// What a transaction is for.
+#[derive(Clone, Copy)]
+enum Transaction {
+    /// Changes, one writer at a time (see [`transaction`]).
+    Write,
+    /// Reads that see one moment: SQLite's WAL gives a transaction one snapshot from its
+    /// first read on; PostgreSQL does only at `REPEATABLE READ` (its default, `READ
+    /// COMMITTED`, takes a new one for every statement).
+    Snapshot,
+}
+
+/// Runs `change` in one transaction; a write one writer at a time across every process on
+/// the database. On SQLite a write is `BEGIN IMMEDIATE`, which takes the write lock at once,
+/// so a transaction that reads before it writes never fails to upgrade. On PostgreSQL a
 /// transaction-scoped advisory lock does the same: rules that read before they write (the
 /// last admin, slugs, refresh-token rotation) hold across instances, and two writers never
 /// deadlock on the public version row and article rows taken in different orders.
 fn transaction<T>(
     conn: &mut AnyConnection,
+    kind: Transaction,
     change: impl FnOnce(&mut AnyConnection) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    match conn {
-        AnyConnection::Sqlite(inner) => {
+    match (&mut *conn, kind) {
+        (AnyConnection::Sqlite(inner), Transaction::Write) => {
             AnsiTransactionManager::begin_transaction_sql(inner, "BEGIN IMMEDIATE")?;
         }
-        AnyConnection::Postgres(inner) => AnsiTransactionManager::begin_transaction(inner)?,
+        (AnyConnection::Sqlite(inner), Transaction::Snapshot) => {
+            AnsiTransactionManager::begin_transaction(inner)?;
+        }
+        (AnyConnection::Postgres(inner), Transaction::Write) => {
+            AnsiTransactionManager::begin_transaction(inner)?;
+        }
+        (AnyConnection::Postgres(inner), Transaction::Snapshot) => {
+            AnsiTransactionManager::begin_transaction_sql(
+                inner,
+                "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+            )?;
+        }
     }
-    match take_writer_lock(conn).and_then(|()| change(conn)) {
+    let locked = match kind {
+        Transaction::Write => take_writer_lock(conn),
+        Transaction::Snapshot => Ok(()),
+    };
+    match locked.and_then(|()| change(conn)) {
         Ok(value) => {
             <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
             Ok(value)
@@ -269,6 +307,16 @@ fn transaction<T>(
             <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)?;
             Err(error)
         }
+    }
+}
+
+/// After rows were inserted with the ids they carry (an import): the next row each table
+/// creates gets an id above theirs. SQLite's `AUTOINCREMENT` follows the largest id ever
+/// inserted by itself; PostgreSQL's identities count on their own and must be moved.
+pub fn continue_ids_after_explicit_ones(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
+    match conn {
+        AnyConnection::Postgres(_) => postgres::continue_identities(conn),
+        AnyConnection::Sqlite(_) => Ok(()),
     }
 }
 
