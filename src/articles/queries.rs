@@ -99,6 +99,20 @@ fn filtered(
     query
 }
 
+/// Whether a list may hold articles without a date (drafts, and archived articles that
+/// never had one). Those sort as the oldest on both databases (SQLite puts NULL first in
+/// ascending order, PostgreSQL last); published articles always have a date, so their
+/// lists keep the index's order.
+fn may_be_undated(visibility: Visibility) -> bool {
+    matches!(
+        visibility,
+        Visibility::Status {
+            status: ArticleStatus::Draft | ArticleStatus::Archived,
+            ..
+        }
+    )
+}
+
 /// A page of summaries and the total. The page's ids come from the index alone, so a deep
 /// page skips index entries, not rows; only the 20 rows shown are read in full.
 pub fn list(
@@ -115,6 +129,14 @@ pub fn list(
     let desc = params.sort.descending;
     let mut query = filtered(conn, visibility, filter, now);
     query = match params.sort.field {
+        ArticleSort::PublishedAt if may_be_undated(visibility) => {
+            let undated = articles::published_at.is_null();
+            if desc {
+                query.order((undated.asc(), articles::published_at.desc()))
+            } else {
+                query.order((undated.desc(), articles::published_at.asc()))
+            }
+        }
         ArticleSort::PublishedAt => crate::order_by!(query, desc, articles::published_at),
         ArticleSort::UpdatedAt => crate::order_by!(query, desc, articles::updated_at),
         ArticleSort::Title => crate::order_by!(query, desc, articles::title),

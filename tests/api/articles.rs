@@ -725,6 +725,26 @@ async fn editors_see_every_draft_and_authors_only_their_own() {
     );
 }
 
+#[actix_web::test]
+async fn drafts_without_a_date_sort_as_the_oldest_on_every_database() {
+    let app = TestApp::spawn().await;
+    let token = &app.admin_token;
+    app.article(token, story("Undated", json!({}))).await;
+    for (title, at) in [
+        ("Later", "2030-02-01T00:00:00Z"),
+        ("Sooner", "2030-01-01T00:00:00Z"),
+    ] {
+        app.article(token, story(title, json!({"published_at": at})))
+            .await;
+    }
+    let newest_first = app.get_as(&format!("{ARTICLES}?status=draft"), token).await;
+    assert_eq!(titles(&newest_first.body), ["Later", "Sooner", "Undated"]);
+    let oldest_first = app
+        .get_as(&format!("{ARTICLES}?status=draft&sort=published_at"), token)
+        .await;
+    assert_eq!(titles(&oldest_first.body), ["Undated", "Sooner", "Later"]);
+}
+
 // Lists
 
 /// Three published articles out of date order, and a draft.
