@@ -121,8 +121,10 @@ echo
 echo "== PostgreSQL: one and two instances behind nginx (round-robin), uncached list"
 serve "$PG_DB"
 first=$PORT
+first_pid=$SERVER
 serve "$PG_DB"
 second=$PORT
+second_pid=$SERVER
 tok=$(token "$first")
 # CPU time (clock ticks) so far of the instances, of PostgreSQL's processes, and of nginx:
 # where the machine's cores go during a run.
@@ -136,7 +138,7 @@ ticks() {
 }
 cpu_split() {
     # shellcheck disable=SC2046
-    echo "$(ticks "$first" "$second") $(ticks $(pgrep -u postgres)) $(ticks "$NGINX_PID")"
+    echo "$(ticks "$first_pid" "$second_pid") $(ticks $(pgrep -u postgres)) $(ticks "$NGINX_PID" $(pgrep -P "$NGINX_PID"))"
 }
 # cpu_report BEFORE AFTER: each one's share of the machine's cores over the run (wrk takes
 # the rest).
