@@ -121,6 +121,7 @@ fn mount() -> (
                 .configure(crate::users::routes::configure)
                 .configure(crate::authors::routes::configure)
                 .configure(crate::categories::routes::configure)
+                .configure(crate::tags::routes::configure)
                 // A request goes to the first route that matches its path and method, so
                 // `/articles/popular` comes before `/articles/{id}` (app::tests checks it).
                 .configure(crate::views::routes::configure)

@@ -20,6 +20,7 @@ pub mod search;
 pub mod seed;
 pub mod sessions;
 pub mod state;
+pub mod tags;
 pub mod time;
 pub mod transfer;
 pub mod users;

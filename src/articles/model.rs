@@ -13,6 +13,7 @@ use crate::domain::{self, ArticleStatus, Checks, Slug, SlugInput};
 use crate::error::ApiError;
 use crate::http::patch::present;
 use crate::http::{Change, Timestamp};
+use crate::tags::model::{TagKey, TagRef, tag_keys};
 
 crate::text_enum! {
     /// How `content` is written: sanitized HTML, or CommonMark rendered to HTML.
@@ -174,6 +175,8 @@ pub struct ArticleSummary {
     #[schema(required = true)]
     pub category: Option<CategoryRef>,
     pub author: AuthorRef,
+    /// In the order the editor gave them.
+    pub tags: Vec<TagRef>,
     pub view_count: i64,
     /// Approved comments only.
     pub comment_count: i64,
@@ -183,7 +186,12 @@ pub struct ArticleSummary {
 }
 
 impl ArticleSummary {
-    pub fn new(row: ArticleRow, category: Option<CategoryRef>, author: AuthorRef) -> Self {
+    pub fn new(
+        row: ArticleRow,
+        category: Option<CategoryRef>,
+        author: AuthorRef,
+        tags: Vec<TagRef>,
+    ) -> Self {
         Self {
             id: row.id,
             slug: row.slug,
@@ -200,6 +208,7 @@ impl ArticleSummary {
             ),
             category,
             author,
+            tags,
             view_count: row.view_count,
             comment_count: row.comment_count,
             reading_time_minutes: row.reading_time_minutes,
@@ -262,6 +271,11 @@ pub struct NewArticleBody {
     pub comments_open: Option<bool>,
     #[serde(default)]
     pub featured_image: Option<FeaturedImage>,
+    /// Tags by id (`3`) or slug (`"kherson"`), in the order to show them; a tag named twice
+    /// counts once. Unknown ones are a `422` naming each.
+    #[serde(default)]
+    #[schema(max_items = 30, example = json!([3, "kherson"]))]
+    pub tags: Vec<TagKey>,
 }
 
 /// A validated new article, content not yet rendered.
@@ -278,6 +292,7 @@ pub struct NewArticle {
     pub featured: bool,
     pub comments_open: bool,
     pub featured_image: Option<FeaturedImage>,
+    pub tags: Vec<TagKey>,
 }
 
 impl TryFrom<NewArticleBody> for NewArticle {
@@ -290,6 +305,7 @@ impl TryFrom<NewArticleBody> for NewArticle {
         let slug = checks.take(body.slug.map(SlugInput::checked).transpose());
         let excerpt = checks.take(excerpt(body.excerpt));
         let image = checks.take(body.featured_image.map(FeaturedImage::parse).transpose());
+        let tags = checks.take(tag_keys(body.tags));
         checks.finish(|| {
             Some(Self {
                 title: title?,
@@ -303,6 +319,7 @@ impl TryFrom<NewArticleBody> for NewArticle {
                 featured: body.featured.unwrap_or(false),
                 comments_open: body.comments_open.unwrap_or(true),
                 featured_image: image?,
+                tags: tags?,
             })
         })
     }
@@ -350,6 +367,11 @@ pub struct ArticlePatchBody {
     #[serde(default)]
     #[schema(value_type = Option<FeaturedImage>)]
     pub featured_image: Change<FeaturedImage>,
+    /// The article's tags from now on, in order, by id or slug; absent keeps them, `[]`
+    /// removes them all.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false, max_items = 30, example = json!([3, "kherson"]))]
+    pub tags: Option<Vec<TagKey>>,
 }
 
 /// A validated article change.
@@ -366,6 +388,8 @@ pub struct ArticlePatch {
     pub featured: Option<bool>,
     pub comments_open: Option<bool>,
     pub featured_image: Change<FeaturedImage>,
+    /// `None` keeps the tags.
+    pub tags: Option<Vec<TagKey>>,
 }
 
 impl TryFrom<ArticlePatchBody> for ArticlePatch {
@@ -385,6 +409,7 @@ impl TryFrom<ArticlePatchBody> for ArticlePatch {
                 .try_map(|e| domain::optional_text("excerpt", &e, MAX_EXCERPT_CHARS)),
         );
         let image = checks.take(body.featured_image.try_map(|i| i.parse().map(Some)));
+        let tags = checks.take(body.tags.map(tag_keys).transpose());
         checks.finish(|| {
             Some(Self {
                 title: title?,
@@ -398,6 +423,7 @@ impl TryFrom<ArticlePatchBody> for ArticlePatch {
                 featured: body.featured,
                 comments_open: body.comments_open,
                 featured_image: image?,
+                tags: tags?,
             })
         })
     }

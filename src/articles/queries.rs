@@ -20,6 +20,7 @@ use crate::domain::{ArticleStatus, Slug};
 use crate::error::ApiError;
 use crate::fulltext::terms::SearchTerms;
 use crate::http::{Change, ListParams};
+use crate::tags::queries as tags;
 use crate::time::now;
 
 crate::sort_fields! {
@@ -49,6 +50,8 @@ pub enum Visibility {
 #[derive(Debug, Clone, Default)]
 pub struct ArticleFilter {
     pub category_ids: Option<Vec<i64>>,
+    /// Articles with any of these tags.
+    pub tag_ids: Option<Vec<i64>>,
     pub author_id: Option<i64>,
     pub featured: Option<bool>,
     pub published_after: Option<NaiveDateTime>,
@@ -80,6 +83,9 @@ fn filtered(
     };
     if let Some(ids) = &filter.category_ids {
         query = query.filter(articles::category_id.eq_any(ids.clone()));
+    }
+    if let Some(ids) = &filter.tag_ids {
+        query = query.filter(articles::id.eq_any(tags::articles_tagged(ids.clone())));
     }
     if let Some(author_id) = filter.author_id {
         query = query.filter(articles::author_id.eq(author_id));
@@ -156,7 +162,8 @@ pub fn list(
     Ok((summaries(conn, &ids)?, total))
 }
 
-/// Summaries of these articles, in this order, each with its category and author (one query).
+/// Summaries of these articles, in this order, each with its category and author (one
+/// query) and its tags (one more, for all of them).
 pub fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleSummary>, ApiError> {
     let rows: Vec<(ArticleRow, AuthorRef, Option<CategoryRef>)> = articles::table
         .inner_join(users::table)
@@ -173,9 +180,13 @@ pub fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleSummary>, Ap
             (categories::id, categories::name, categories::slug).nullable(),
         ))
         .load(conn)?;
+    let mut tags_of = tags::of_articles(conn, ids)?;
     let mut by_id: HashMap<i64, ArticleSummary> = rows
         .into_iter()
-        .map(|(row, author, category)| (row.id, ArticleSummary::new(row, category, author)))
+        .map(|(row, author, category)| {
+            let tags = tags_of.remove(&row.id).unwrap_or_default();
+            (row.id, ArticleSummary::new(row, category, author, tags))
+        })
         .collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
@@ -353,6 +364,7 @@ pub fn insert(conn: &mut Conn, new: NewArticle, author_id: i64) -> Result<i64, A
     if let Some(category_id) = new.category_id {
         require_category(conn, category_id)?;
     }
+    let tag_ids = tags::resolve(conn, &new.tags)?;
     let slug = Slug::claim(new.slug, &new.title, "article", |s| slug_taken(conn, s))?;
     let rendered = rendered(&new.content, new.content_format, new.excerpt);
     let (image_url, image_alt, image_caption) = match new.featured_image {
@@ -381,10 +393,12 @@ pub fn insert(conn: &mut Conn, new: NewArticle, author_id: i64) -> Result<i64, A
         created_at: now,
         updated_at: now,
     };
-    Ok(diesel::insert_into(articles::table)
+    let id = diesel::insert_into(articles::table)
         .values(record)
         .returning(articles::id)
-        .get_result(conn)?)
+        .get_result(conn)?;
+    tags::set_for_article(conn, id, &tag_ids)?;
+    Ok(id)
 }
 
 /// Rows per INSERT statement, well under SQLite's limit on bound parameters.
@@ -398,6 +412,15 @@ pub fn insert_many(conn: &mut Conn, records: &[ArticleRecord]) -> Result<(), Api
             .execute(conn))?;
     }
     Ok(())
+}
+
+/// The ids of the articles newer than `after_id`, oldest first.
+pub fn ids_after(conn: &mut Conn, after_id: i64) -> QueryResult<Vec<i64>> {
+    articles::table
+        .filter(articles::id.gt(after_id))
+        .select(articles::id)
+        .order(articles::id)
+        .load(conn)
 }
 
 pub fn max_id(conn: &mut Conn) -> QueryResult<Option<i64>> {
@@ -484,6 +507,10 @@ pub fn update(conn: &mut Conn, id: i64, patch: ArticlePatch) -> Result<(), ApiEr
     if let Change::Set(category_id) = patch.category_id {
         require_category(conn, category_id)?;
     }
+    let tag_ids = patch
+        .tags
+        .map(|keys| tags::resolve(conn, &keys))
+        .transpose()?;
     let mut changes = ArticleChanges {
         title: patch.title,
         slug: patch.slug.map(|s| s.as_str().to_owned()),
@@ -522,6 +549,9 @@ pub fn update(conn: &mut Conn, id: i64, patch: ArticlePatch) -> Result<(), ApiEr
     diesel::update(articles::table.find(id))
         .set(changes)
         .execute(conn)?;
+    if let Some(tag_ids) = tag_ids {
+        tags::set_for_article(conn, id, &tag_ids)?;
+    }
     Ok(())
 }
 

@@ -17,8 +17,10 @@ use crate::domain::ArticleStatus;
 use crate::domain::Key;
 use crate::error::{ApiError, Problem};
 use crate::fulltext::terms::SearchTerms;
+use crate::http::query::repeated;
 use crate::http::{Json, ListParams, Paginated, Query, Timestamp, created, pagination};
 use crate::state::AppState;
+use crate::tags::queries as tags;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_articles)
@@ -60,18 +62,38 @@ pub struct ArticleListQuery {
     pub search: Option<String>,
 }
 
+/// The tag filter of `GET /articles`, read apart from [`ArticleListQuery`] because it may
+/// repeat.
+#[derive(Debug, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TagFilter {
+    /// A tag id or slug (`kherson`); repeat it (`tag=kherson&tag=5`) for articles with any
+    /// of them. A tag that does not exist matches no article.
+    #[param(min_length = 1)]
+    pub tag: Vec<String>,
+}
+
+impl TagFilter {
+    fn of(req: &HttpRequest) -> Self {
+        Self {
+            tag: repeated(req.query_string(), "tag"),
+        }
+    }
+}
+
 /// List articles.
 ///
 /// The home page's Latest list, category and author pages, date archives and the staff's
 /// lists of drafts. Without a token only published articles whose date has come are listed.
-/// Filters combine (`category` includes child categories); `search` applies the words of
+/// Filters combine (`category` includes child categories, `tag` may repeat and matches
+/// any of its tags); `search` applies the words of
 /// `GET /search` as a filter while keeping this list's sort. The answer is one page of
 /// summaries (no `content_html`) with `X-Total-Count` and a `Link` header.
 ///
 /// Example: `GET /api/v1/articles?category=world-news&sort=-view_count&per_page=5`
 #[utoipa::path(
     tag = "articles",
-    params(ListParams<ArticleSort>, ArticleListQuery),
+    params(ListParams<ArticleSort>, ArticleListQuery, TagFilter),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "A page of article summaries", body = Paginated<ArticleSummary>),
@@ -87,6 +109,7 @@ pub async fn list_articles(
     query: Query<ArticleListQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let query = query.into_inner();
+    let tags = TagFilter::of(&req);
     let visibility = match (query.status, caller.0) {
         (None, _) => Visibility::Public,
         (Some(_), None) => {
@@ -101,7 +124,7 @@ pub async fn list_articles(
     };
     let (articles, total) = state
         .db
-        .read(move |conn| match resolve_filter(conn, &query)? {
+        .read(move |conn| match resolve_filter(conn, &query, &tags)? {
             Some(filter) => queries::list(conn, visibility, &filter, params),
             None => Ok((Vec::new(), 0)),
         })
@@ -109,11 +132,12 @@ pub async fn list_articles(
     Ok(pagination::respond(&req, params.page, total, articles))
 }
 
-/// Resolves slugs to ids; `None` when a named category or author does not exist, which
-/// makes the list empty.
+/// Resolves slugs to ids; `None` when a named category or author, or every named tag, does
+/// not exist, which makes the list empty.
 fn resolve_filter(
     conn: &mut Conn,
     query: &ArticleListQuery,
+    tags: &TagFilter,
 ) -> Result<Option<ArticleFilter>, ApiError> {
     let search = query
         .search
@@ -140,12 +164,22 @@ fn resolve_filter(
         };
         filter.author_id = Some(id);
     }
+    if !tags.tag.is_empty() {
+        let mut ids = Vec::with_capacity(tags.tag.len());
+        for tag in &tags.tag {
+            ids.extend(tags::tag_id(conn, tag)?);
+        }
+        if ids.is_empty() {
+            return Ok(None);
+        }
+        filter.tag_ids = Some(ids);
+    }
     Ok(Some(filter))
 }
 
 /// Get an article by id.
 ///
-/// The whole article with `content_html`, its author and category. Drafts, archived and
+/// The whole article with `content_html`, its author, category and tags. Drafts, archived and
 /// scheduled articles are `404` to the public; their author and editors see them with a token.
 #[utoipa::path(
     tag = "articles",
@@ -231,7 +265,8 @@ fn visible_row(
 /// Authors and up. The body is Markdown or HTML (`content_format`); HTML is sanitized either
 /// way. A new article is a `draft` unless `status` says otherwise; publishing without
 /// `published_at` stamps it with now, and a `published` article dated in the future is
-/// scheduled: invisible to the public until then. The slug comes from the title when not
+/// scheduled: invisible to the public until then. `tags` names tags by id or slug, in
+/// order (`[3, "kherson"]`); an unknown one is a `422` naming it. The slug comes from the title when not
 /// given (apostrophes dropped, `-2`, `-3` added when taken); a slug given and taken is a `409`.
 ///
 /// Example body: `{"title":"Port expansion approved","content":"## Vote\n\nThe council **approved** it.","content_format":"markdown","category_id":4,"status":"published"}`
@@ -269,7 +304,8 @@ pub async fn create_article(
 ///
 /// Only the fields sent change; `null` clears an optional one. Authors may change only their
 /// own (`403` on others' published articles, `404` on others' drafts). Setting `status` to
-/// `published` without `published_at` stamps it with now.
+/// `published` without `published_at` stamps it with now. `tags` replaces the article's
+/// tags (`[]` removes them; absent keeps them).
 ///
 /// Example body: `{"status":"published","featured":true}`
 #[utoipa::path(

@@ -19,6 +19,8 @@ pub enum Action {
     ManageUsers,
     /// Create, change and delete categories.
     ManageCategories,
+    /// Create, change and delete tags.
+    ManageTags,
     /// Write articles of one's own.
     WriteArticles,
     /// Change or delete the article of `author_id`, or see it while unpublished.
@@ -154,5 +156,7 @@ mod tests {
         assert!(!author.can(Action::EditArticleOf { author_id: 2 }));
         assert!(caller(Role::Editor).can(Action::EditArticleOf { author_id: 2 }));
         assert!(!author.can(Action::ManageCategories));
+        assert!(!author.can(Action::ManageTags));
+        assert!(caller(Role::Editor).can(Action::ManageTags));
     }
 }

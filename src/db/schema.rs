@@ -92,12 +92,38 @@ diesel::table! {
 
 diesel::joinable!(comments -> articles (article_id));
 
+diesel::table! {
+    tags (id) {
+        id -> BigInt,
+        name -> Text,
+        slug -> Text,
+        description -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// An article's tags, `position` keeping the order its editor gave
+    /// (`migrations/sqlite/2026-11-30-000001_tags/up.sql`).
+    article_tags (article_id, tag_id) {
+        article_id -> BigInt,
+        tag_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::joinable!(article_tags -> articles (article_id));
+diesel::joinable!(article_tags -> tags (tag_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
     categories,
     articles,
-    comments
+    comments,
+    tags,
+    article_tags
 );
 
 diesel::table! {

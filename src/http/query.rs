@@ -42,6 +42,15 @@ pub fn parse<T: DeserializeOwned>(query: &str) -> Result<T, ApiError> {
     })
 }
 
+/// Every value of a parameter that may repeat (`?tag=a&tag=b`), in order: serde_urlencoded
+/// reads one value per field, so a struct cannot hold them.
+pub fn repeated(query: &str, name: &str) -> Vec<String> {
+    form_urlencoded::parse(query.as_bytes())
+        .filter(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +73,14 @@ mod tests {
             parse::<Params>("page=2&other=x"),
             Ok(Params { page: Some(2) })
         ));
+    }
+
+    #[test]
+    fn a_repeated_parameter_keeps_every_value_in_order() {
+        assert_eq!(
+            repeated("tag=b&page=2&tag=a%20b&tag=", "tag"),
+            ["b", "a b", ""]
+        );
+        assert!(repeated("page=2", "tag").is_empty());
     }
 }

@@ -1,5 +1,5 @@
-//! Demo content: the site's nine categories, one user of each role plus a few more
-//! authors, and any number of synthetic articles.
+//! Demo content: the site's nine categories and a set of tags, one user of each role plus
+//! a few more authors, and any number of synthetic articles.
 
 mod text;
 
@@ -23,9 +23,11 @@ use crate::auth::Role;
 use crate::auth::password;
 use crate::categories::model::NewCategory;
 use crate::categories::queries as categories;
-use crate::db::Db;
+use crate::db::{Conn, Db};
 use crate::domain::{ArticleStatus, Email, Key, Slug};
 use crate::error::ApiError;
+use crate::tags::model::NewTag;
+use crate::tags::queries as tags;
 use crate::users::model::NewUser;
 use crate::users::queries as users;
 
@@ -40,6 +42,35 @@ const CATEGORIES: [(&str, &str); 9] = [
     ("Politics", "Government, elections and policy."),
     ("US", "News from across the United States."),
     ("World News", "International news and diplomacy."),
+];
+
+/// Tags of the reference site's world: places, people and institutions its stories come
+/// back to.
+const TAGS: [&str; 24] = [
+    "Ukraine",
+    "Russia",
+    "Kherson",
+    "Kyiv",
+    "Pentagon",
+    "NATO",
+    "Taiwan",
+    "Beijing",
+    "Ecuador",
+    "State Department",
+    "Congress",
+    "White House",
+    "Supreme Court",
+    "Elections",
+    "Inflation",
+    "Federal Reserve",
+    "Oil Prices",
+    "Wall Street",
+    "Border Security",
+    "FBI",
+    "Hollywood",
+    "Energy",
+    "Trade",
+    "Opinion",
 ];
 
 /// A demo account and, when this run created it, its password.
@@ -101,7 +132,7 @@ pub fn demo(
                 },
             )?;
         }
-        Ok(())
+        ensure_tags(conn)
     })?;
     let newest_before = db.read_blocking(|conn| Ok(articles::max_id(conn)?))?;
     demo_articles(db, articles)?;
@@ -110,6 +141,48 @@ pub fn demo(
     // Last: the comment and view totals rewrote every article's row once more.
     db.after_bulk_load()?;
     Ok(accounts)
+}
+
+/// Creates the demo tags that are missing.
+fn ensure_tags(conn: &mut Conn) -> Result<(), ApiError> {
+    for name in TAGS {
+        let slug = Slug::from_text(name, "tag");
+        if tags::find(conn, Key::Slug(slug.as_str().to_owned())).is_ok() {
+            continue;
+        }
+        tags::insert(
+            conn,
+            NewTag {
+                name: name.to_owned(),
+                slug: Some(slug),
+                description: None,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Up to four tags for each article with an id above `after_id`, most articles one to
+/// three, inserted in batches (one INSERT per few thousand rows, not one per article).
+fn tag_articles(conn: &mut Conn, rng: &mut StdRng, after_id: i64) -> Result<(), ApiError> {
+    let tag_ids = tags::all_ids(conn)?;
+    let mut rows = Vec::new();
+    for article_id in articles::ids_after(conn, after_id)? {
+        let count = match rng.random_range(0..10) {
+            0 => 0,
+            1..=4 => 1,
+            5..=7 => 2,
+            8 => 3,
+            _ => 4,
+        };
+        let chosen = tag_ids.choose_multiple(rng, count);
+        rows.extend(
+            (0i32..)
+                .zip(chosen)
+                .map(|(position, &tag_id)| (article_id, tag_id, position)),
+        );
+    }
+    Ok(tags::attach_many(conn, &rows)?)
 }
 
 /// Rows per batch: the step of the progress bar, and the size of each transaction of
@@ -138,6 +211,7 @@ pub fn demo_articles(db: &Db, count: usize) -> Result<(), ApiError> {
     );
     progress.set_message("seeding");
     let mut rng = StdRng::seed_from_u64(slugs.len() as u64);
+    let newest_before = db.read_blocking(|conn| Ok(articles::max_id(conn)?))?;
     let now = now();
     // One transaction, indexed for search at its end: a demo database is whole or absent.
     db.write_blocking(|conn| {
@@ -153,6 +227,8 @@ pub fn demo_articles(db: &Db, count: usize) -> Result<(), ApiError> {
                 articles::insert_many(conn, &batch)?;
                 progress.inc(chunk.len() as u64);
             }
+            progress.set_message("tagging");
+            tag_articles(conn, &mut rng, newest_before.unwrap_or(0))?;
             progress.set_message("indexing for search");
             Ok::<_, ApiError>(())
         })

@@ -3,7 +3,8 @@
 //!
 //! The file is JSON Lines. Line 1 is a header naming the format and its version; then one
 //! line per row, `{"table":"users","row":{...}}`, table by table in the order of their
-//! references (users, categories, articles, comments, daily views, refresh tokens); the
+//! references (users, categories, articles, tags, article tags, comments, daily views,
+//! refresh tokens); the
 //! last line counts the rows. What the database derives is not in the file: the search
 //! index (SQLite's `articles_fts`, PostgreSQL's `search_vector`) and the public content
 //! version are made again by the triggers as the rows go in.
@@ -14,12 +15,14 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 
-use crate::db::schema::{articles, categories, users};
+use crate::db::schema::{articles, categories, tags, users};
 use crate::db::{self, Conn, Db};
 use crate::error::ApiError;
 use crate::fulltext;
 pub use rows::Counts;
-use rows::{Article, Category, Comment, Entry, RefreshToken, Table, User, ViewsDay};
+use rows::{
+    Article, ArticleTag, Category, Comment, Entry, RefreshToken, Table, Tag, User, ViewsDay,
+};
 
 const FORMAT: &str = "newsroom-export";
 /// The version of the file's shape; an import reads only its own.
@@ -54,6 +57,8 @@ pub fn export(db: &Db, out: &mut dyn Write) -> Result<Counts, ApiError> {
         export_table::<User>(conn, out, &mut counts)?;
         export_table::<Category>(conn, out, &mut counts)?;
         export_table::<Article>(conn, out, &mut counts)?;
+        export_table::<Tag>(conn, out, &mut counts)?;
+        export_table::<ArticleTag>(conn, out, &mut counts)?;
         export_table::<Comment>(conn, out, &mut counts)?;
         export_table::<ViewsDay>(conn, out, &mut counts)?;
         export_table::<RefreshToken>(conn, out, &mut counts)?;
@@ -127,9 +132,11 @@ fn refuse_unless_empty(conn: &mut Conn) -> Result<(), ApiError> {
     let users = counted("users", users::table.count().get_result(conn))?;
     let categories = counted("categories", categories::table.count().get_result(conn))?;
     let articles = counted("articles", articles::table.count().get_result(conn))?;
-    if users + categories + articles > 0 {
+    let tags = counted("tags", tags::table.count().get_result(conn))?;
+    if users + categories + articles + tags > 0 {
         return Err(refused(format!(
-            "it already holds {users} users, {categories} categories and {articles} articles; \
+            "it already holds {users} users, {categories} categories, {articles} articles \
+             and {tags} tags; \
              import fills an empty database only, so that a site is never merged into another"
         )));
     }
@@ -292,6 +299,8 @@ impl Loader {
                 self.insert(conn, categories)
             }
             Some(Entry::Articles(_)) => self.insert::<Article>(conn, rows(batch)),
+            Some(Entry::Tags(_)) => self.insert::<Tag>(conn, rows(batch)),
+            Some(Entry::ArticleTags(_)) => self.insert::<ArticleTag>(conn, rows(batch)),
             Some(Entry::Comments(_)) => self.insert::<Comment>(conn, rows(batch)),
             Some(Entry::ArticleViewsDaily(_)) => self.insert::<ViewsDay>(conn, rows(batch)),
             Some(Entry::RefreshTokens(_)) => self.insert::<RefreshToken>(conn, rows(batch)),

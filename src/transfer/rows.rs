@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::Conn;
 use crate::db::schema::{
-    article_views_daily, articles, categories, comments, refresh_tokens, users,
+    article_tags, article_views_daily, articles, categories, comments, refresh_tokens, tags, users,
 };
 
 /// One line of an export after its header: a row of a table, or the end line, which counts
@@ -20,6 +20,8 @@ pub enum Entry {
     Users(User),
     Categories(Category),
     Articles(Article),
+    Tags(Tag),
+    ArticleTags(ArticleTag),
     Comments(Comment),
     ArticleViewsDaily(ViewsDay),
     RefreshTokens(RefreshToken),
@@ -33,6 +35,11 @@ pub struct Counts {
     pub users: u64,
     pub categories: u64,
     pub articles: u64,
+    /// Absent from exports made before tags: those import with none.
+    #[serde(default)]
+    pub tags: u64,
+    #[serde(default)]
+    pub article_tags: u64,
     pub comments: u64,
     pub article_views_daily: u64,
     pub refresh_tokens: u64,
@@ -42,10 +49,12 @@ impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} users, {} categories, {} articles, {} comments, {} daily view counts, {} refresh tokens",
+            "{} users, {} categories, {} articles, {} tags, {} article tags, {} comments, {} daily view counts, {} refresh tokens",
             self.users,
             self.categories,
             self.articles,
+            self.tags,
+            self.article_tags,
             self.comments,
             self.article_views_daily,
             self.refresh_tokens
@@ -173,6 +182,76 @@ pub struct Article {
     pub updated_at: NaiveDateTime,
 }
 table_by_id!(Article, articles, Articles);
+
+#[derive(Debug, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = tags)]
+#[serde(deny_unknown_fields)]
+pub struct Tag {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    pub description: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+table_by_id!(Tag, tags, Tags);
+
+/// One tag of one article, at its place among the article's tags.
+#[derive(Debug, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = article_tags)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleTag {
+    pub article_id: i64,
+    pub tag_id: i64,
+    pub position: i32,
+}
+
+/// Keyed by article and tag, not by an id.
+impl Table for ArticleTag {
+    type Key = (i64, i64);
+
+    fn key(&self) -> Self::Key {
+        (self.article_id, self.tag_id)
+    }
+
+    fn page(conn: &mut Conn, after: Option<Self::Key>, limit: i64) -> QueryResult<Vec<Self>> {
+        use article_tags::dsl::{article_id, tag_id};
+        let mut query = article_tags::table
+            .order((article_id, tag_id))
+            .limit(limit)
+            .select(Self::as_select())
+            .into_boxed();
+        if let Some((last_article, last_tag)) = after {
+            query = query.filter(
+                article_id
+                    .gt(last_article)
+                    .or(article_id.eq(last_article).and(tag_id.gt(last_tag))),
+            );
+        }
+        query.load(conn)
+    }
+
+    fn insert(conn: &mut Conn, rows: &[Self]) -> QueryResult<usize> {
+        crate::on_each_backend!(conn, |conn| diesel::insert_into(article_tags::table)
+            .values(rows)
+            .execute(conn))
+    }
+
+    fn into_entry(self) -> Entry {
+        Entry::ArticleTags(self)
+    }
+
+    fn from_entry(entry: Entry) -> Option<Self> {
+        match entry {
+            Entry::ArticleTags(row) => Some(row),
+            _ => None,
+        }
+    }
+
+    fn count(counts: &mut Counts) -> &mut u64 {
+        &mut counts.article_tags
+    }
+}
 
 #[derive(Debug, Queryable, Selectable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = comments)]
