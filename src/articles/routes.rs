@@ -70,13 +70,14 @@ pub struct TagFilter {
     /// A tag id or slug (`kherson`); repeat it (`tag=kherson&tag=5`) for articles with any
     /// of them. A tag that does not exist matches no article.
     #[param(min_length = 1)]
-    pub tag: Vec<String>,
+    pub tag: Option<Vec<String>>,
 }
 
 impl TagFilter {
     fn of(req: &HttpRequest) -> Self {
+        let tags = repeated(req.query_string(), "tag");
         Self {
-            tag: repeated(req.query_string(), "tag"),
+            tag: (!tags.is_empty()).then_some(tags),
         }
     }
 }
@@ -85,10 +86,10 @@ impl TagFilter {
 ///
 /// The home page's Latest list, category and author pages, date archives and the staff's
 /// lists of drafts. Without a token only published articles whose date has come are listed.
-/// Filters combine (`category` includes child categories, `tag` may repeat and matches
-/// any of its tags); `search` applies the words of
-/// `GET /search` as a filter while keeping this list's sort. The answer is one page of
-/// summaries (no `content_html`) with `X-Total-Count` and a `Link` header.
+/// Filters combine (`category` includes child categories, `tag` may repeat and matches any
+/// of its tags); `search` applies the words of `GET /search` as a filter while keeping this
+/// list's sort. The answer is one page of summaries (no `content_html`) with
+/// `X-Total-Count` and a `Link` header.
 ///
 /// Example: `GET /api/v1/articles?category=world-news&sort=-view_count&per_page=5`
 #[utoipa::path(
@@ -164,9 +165,9 @@ fn resolve_filter(
         };
         filter.author_id = Some(id);
     }
-    if !tags.tag.is_empty() {
-        let mut ids = Vec::with_capacity(tags.tag.len());
-        for tag in &tags.tag {
+    if let Some(names) = &tags.tag {
+        let mut ids = Vec::with_capacity(names.len());
+        for tag in names {
             ids.extend(tags::tag_id(conn, tag)?);
         }
         if ids.is_empty() {
@@ -266,8 +267,9 @@ fn visible_row(
 /// way. A new article is a `draft` unless `status` says otherwise; publishing without
 /// `published_at` stamps it with now, and a `published` article dated in the future is
 /// scheduled: invisible to the public until then. `tags` names tags by id or slug, in
-/// order (`[3, "kherson"]`); an unknown one is a `422` naming it. The slug comes from the title when not
-/// given (apostrophes dropped, `-2`, `-3` added when taken); a slug given and taken is a `409`.
+/// order (`[3, "kherson"]`); an unknown one is a `422` naming it. The slug comes from the
+/// title when not given (apostrophes dropped, `-2`, `-3` added when taken); a slug given and
+/// taken is a `409`.
 ///
 /// Example body: `{"title":"Port expansion approved","content":"## Vote\n\nThe council **approved** it.","content_format":"markdown","category_id":4,"status":"published"}`
 #[utoipa::path(

@@ -25,6 +25,7 @@ mod readme;
 mod search;
 mod service;
 mod spec;
+mod tags;
 mod transfer;
 mod users;
 mod views;

@@ -1,6 +1,7 @@
 //! One visibility rule on every path: a draft, an archived article and a scheduled one stay
 //! invisible to the public wherever articles show (lookups, lists and their filters,
-//! neighbours, related, comments, views, popular lists, search, counts), while their
+//! neighbours, related, comments, views, popular lists, search, category, author and tag
+//! counts), while their
 //! editors still open them.
 
 use serde_json::{Value, json};
@@ -37,8 +38,16 @@ async fn newsroom() -> Newsroom {
     let category = app
         .category(json!({"name": "Harbour", "slug": "harbour"}))
         .await;
+    let tagged = app
+        .post_as(
+            "/api/v1/tags",
+            &app.admin_token,
+            json!({"name": "Tides", "slug": "tides"}),
+        )
+        .await;
+    assert_eq!(tagged.status, 201, "{}", tagged.text);
     let story = |title: &str, extra: Value| {
-        let mut body = json!({"title": title, "content": "<p>The zephyrine tide came in.</p>", "category_id": category["id"]});
+        let mut body = json!({"title": title, "content": "<p>The zephyrine tide came in.</p>", "category_id": category["id"], "tags": ["tides"]});
         if let (Some(body), Some(extra)) = (body.as_object_mut(), extra.as_object()) {
             body.extend(extra.clone());
         }
@@ -122,6 +131,7 @@ async fn lists_search_and_counts_hold_only_the_public_article() {
         ARTICLES.to_owned(),
         format!("{ARTICLES}?category={category}"),
         format!("{ARTICLES}?author={author}"),
+        format!("{ARTICLES}?tag=tides"),
         format!("{ARTICLES}?search=zephyrine"),
         "/api/v1/search?q=zephyrine".to_owned(),
         format!("{ARTICLES}/popular?by=views"),
@@ -153,4 +163,6 @@ async fn lists_search_and_counts_hold_only_the_public_article() {
     assert_eq!(counted.body["article_count"], 1, "{}", counted.text);
     let by = room.app.get(&format!("/api/v1/authors/{author}")).await;
     assert_eq!(by.body["article_count"], 1, "{}", by.text);
+    let tag = room.app.get("/api/v1/tags/slug/tides").await;
+    assert_eq!(tag.body["article_count"], 1, "{}", tag.text);
 }
