@@ -24,11 +24,15 @@ export type ModeratedComment = Schemas["ModeratedComment"];
 export type NewArticleBody = Schemas["NewArticleBody"];
 export type NewCategoryBody = Schemas["NewCategoryBody"];
 export type NewCommentBody = Schemas["NewCommentBody"];
+export type NewTagBody = Schemas["NewTagBody"];
 export type PageMeta = Schemas["PageMeta"];
 export type PopularArticle = Schemas["PopularArticle"];
 export type PostedComment = Schemas["PostedComment"];
 export type Problem = Schemas["Problem"];
 export type SearchResult = Schemas["SearchResult"];
+export type Tag = Schemas["Tag"];
+export type TagKey = Schemas["TagKey"];
+export type TagRef = Schemas["TagRef"];
 export type TokenResponse = Schemas["TokenResponse"];
 export type User = Schemas["User"];
 
