@@ -839,6 +839,7 @@ async fn list_items_are_summaries_without_content() {
             "reading_time_minutes",
             "slug",
             "status",
+            "tags",
             "title",
             "updated_at",
             "view_count",
