@@ -59,6 +59,7 @@ diesel::table! {
         featured_image_url -> Nullable<Text>,
         featured_image_alt -> Nullable<Text>,
         featured_image_caption -> Nullable<Text>,
+        featured_image_id -> Nullable<BigInt>,
         category_id -> Nullable<BigInt>,
         author_id -> BigInt,
         reading_time_minutes -> Integer,
@@ -92,12 +93,35 @@ diesel::table! {
 
 diesel::joinable!(comments -> articles (article_id));
 
+diesel::table! {
+    /// The media library (`migrations/*/2026-11-30-000002_media`).
+    media (id) {
+        id -> BigInt,
+        storage_key -> Text,
+        file_name -> Text,
+        mime_type -> Text,
+        width -> Integer,
+        height -> Integer,
+        bytes -> BigInt,
+        alt -> Nullable<Text>,
+        caption -> Nullable<Text>,
+        credit -> Nullable<Text>,
+        renditions -> Text,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(articles -> media (featured_image_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
     categories,
     articles,
-    comments
+    comments,
+    media
 );
 
 diesel::table! {

@@ -19,7 +19,7 @@ use crate::db::{self, Conn, Db};
 use crate::error::ApiError;
 use crate::fulltext;
 pub use rows::Counts;
-use rows::{Article, Category, Comment, Entry, RefreshToken, Table, User, ViewsDay};
+use rows::{Article, Category, Comment, Entry, MediaItem, RefreshToken, Table, User, ViewsDay};
 
 const FORMAT: &str = "newsroom-export";
 /// The version of the file's shape; an import reads only its own.
@@ -27,7 +27,7 @@ const VERSION: u32 = 1;
 /// Rows an export reads at a time.
 const PAGE: i64 = 1_000;
 /// Rows per INSERT on import, well under SQLite's limit on bound parameters (an article has
-/// 22 columns).
+/// 23 columns).
 const ROWS_PER_INSERT: usize = 500;
 
 /// Line 1 of an export.
@@ -53,6 +53,7 @@ pub fn export(db: &Db, out: &mut dyn Write) -> Result<Counts, ApiError> {
         let mut counts = Counts::default();
         export_table::<User>(conn, out, &mut counts)?;
         export_table::<Category>(conn, out, &mut counts)?;
+        export_table::<MediaItem>(conn, out, &mut counts)?;
         export_table::<Article>(conn, out, &mut counts)?;
         export_table::<Comment>(conn, out, &mut counts)?;
         export_table::<ViewsDay>(conn, out, &mut counts)?;
@@ -291,6 +292,7 @@ impl Loader {
                     }));
                 self.insert(conn, categories)
             }
+            Some(Entry::Media(_)) => self.insert::<MediaItem>(conn, rows(batch)),
             Some(Entry::Articles(_)) => self.insert::<Article>(conn, rows(batch)),
             Some(Entry::Comments(_)) => self.insert::<Comment>(conn, rows(batch)),
             Some(Entry::ArticleViewsDaily(_)) => self.insert::<ViewsDay>(conn, rows(batch)),

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::Conn;
 use crate::db::schema::{
-    article_views_daily, articles, categories, comments, refresh_tokens, users,
+    article_views_daily, articles, categories, comments, media, refresh_tokens, users,
 };
 
 /// One line of an export after its header: a row of a table, or the end line, which counts
@@ -19,6 +19,7 @@ use crate::db::schema::{
 pub enum Entry {
     Users(User),
     Categories(Category),
+    Media(MediaItem),
     Articles(Article),
     Comments(Comment),
     ArticleViewsDaily(ViewsDay),
@@ -32,6 +33,9 @@ pub enum Entry {
 pub struct Counts {
     pub users: u64,
     pub categories: u64,
+    /// Absent from exports made before the media library.
+    #[serde(default)]
+    pub media: u64,
     pub articles: u64,
     pub comments: u64,
     pub article_views_daily: u64,
@@ -42,13 +46,14 @@ impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} users, {} categories, {} articles, {} comments, {} daily view counts, {} refresh tokens",
+            "{} users, {} categories, {} articles, {} comments, {} daily view counts, {} refresh tokens, {} media items",
             self.users,
             self.categories,
             self.articles,
             self.comments,
             self.article_views_daily,
-            self.refresh_tokens
+            self.refresh_tokens,
+            self.media
         )
     }
 }
@@ -164,6 +169,9 @@ pub struct Article {
     pub featured_image_url: Option<String>,
     pub featured_image_alt: Option<String>,
     pub featured_image_caption: Option<String>,
+    /// Absent from exports made before the media library.
+    #[serde(default)]
+    pub featured_image_id: Option<i64>,
     pub category_id: Option<i64>,
     pub author_id: i64,
     pub reading_time_minutes: i32,
@@ -173,6 +181,29 @@ pub struct Article {
     pub updated_at: NaiveDateTime,
 }
 table_by_id!(Article, articles, Articles);
+
+/// A media item's row: the files themselves stay in the store (`MEDIA_DIR` or the bucket),
+/// which the new site must be given as well (README, "Moving a SQLite site to PostgreSQL").
+#[derive(Debug, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = media)]
+#[serde(deny_unknown_fields)]
+pub struct MediaItem {
+    pub id: i64,
+    pub storage_key: String,
+    pub file_name: String,
+    pub mime_type: String,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i64,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub renditions: String,
+    pub uploaded_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+table_by_id!(MediaItem, media, Media);
 
 #[derive(Debug, Queryable, Selectable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = comments)]
