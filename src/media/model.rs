@@ -181,11 +181,19 @@ pub struct MediaUpload {
     /// The image: JPEG, PNG, WebP or GIF (the type is read from the bytes, not the name).
     #[schema(value_type = String, format = Binary, content_media_type = "application/octet-stream")]
     pub file: Vec<u8>,
-    #[schema(max_length = 1000, example = "Cranes at the port at dawn")]
+    #[schema(
+        nullable = false,
+        max_length = 1000,
+        example = "Cranes at the port at dawn"
+    )]
     pub alt: Option<String>,
-    #[schema(max_length = 1000)]
+    #[schema(nullable = false, max_length = 1000)]
     pub caption: Option<String>,
-    #[schema(max_length = 1000, example = "Photo: Jane Doe / Example Agency")]
+    #[schema(
+        nullable = false,
+        max_length = 1000,
+        example = "Photo: Jane Doe / Example Agency"
+    )]
     pub credit: Option<String>,
 }
 
