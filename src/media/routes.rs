@@ -109,24 +109,16 @@ pub async fn upload_media(
         .map_err(|_| ApiError::RequestTimeout(wait.as_secs()))??;
     let processed = media.process(file).await?;
     let (record, files) = super::model::prepare(processed, text, Some(caller.user_id));
-    let keys: Vec<String> = files.iter().map(|(key, _)| key.clone()).collect();
-    for (key, bytes) in files {
-        media.storage.put(&key, bytes).await?;
-    }
+    let keys = media.storage.put_all(files).await?;
     let saved = state
         .db
         .write(move |conn| queries::insert(conn, record))
         .await;
-    let item = match saved {
-        Ok(item) => item,
-        Err(error) => {
-            // Files without a row would never be served or deleted.
-            if let Err(cleanup) = media.storage.delete(&keys).await {
-                tracing::warn!(%cleanup, "could not remove the files of a failed upload");
-            }
-            return Err(error);
-        }
-    };
+    if saved.is_err() {
+        // Files without a row would never be served or deleted.
+        media.storage.delete_or_warn(&keys).await;
+    }
+    let item = saved?;
     Ok(created(format!("/api/v1/media/{}", item.id), &item))
 }
 
@@ -246,8 +238,9 @@ pub async fn delete_media(
         .await?;
     // The row is gone, so nothing links to the files any more; a file left behind by a
     // failing store is garbage, not a broken page.
-    if let Err(error) = media.storage.delete(&super::model::keys_of(&row)).await {
-        tracing::warn!(%error, "could not remove the files of deleted media");
-    }
+    media
+        .storage
+        .delete_or_warn(&super::model::keys_of(&row))
+        .await;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -58,6 +58,20 @@ impl Storage {
         Ok(())
     }
 
+    /// Writes every file of an upload, or none: when one fails, those already written are
+    /// deleted again. Returns their keys.
+    pub async fn put_all(&self, files: Vec<(String, Vec<u8>)>) -> Result<Vec<String>, ApiError> {
+        let mut written = Vec::with_capacity(files.len());
+        for (key, bytes) in files {
+            if let Err(error) = self.put(&key, bytes).await {
+                self.delete_or_warn(&written).await;
+                return Err(error);
+            }
+            written.push(key);
+        }
+        Ok(written)
+    }
+
     /// Writes files from outside the async runtime (the demo seeder): on a thread of its own
     /// with a small runtime, since the caller may be inside one that cannot block.
     pub fn put_all_blocking(&self, files: Vec<(String, Vec<u8>)>) -> Result<(), ApiError> {
@@ -67,12 +81,7 @@ impl Storage {
                 .enable_all()
                 .build()
                 .map_err(ApiError::internal)?;
-            runtime.block_on(async {
-                for (key, bytes) in files {
-                    storage.put(&key, bytes).await?;
-                }
-                Ok(())
-            })
+            runtime.block_on(storage.put_all(files)).map(|_| ())
         })
         .join()
         .map_err(|_| ApiError::internal("the storage thread panicked"))?
@@ -100,6 +109,14 @@ impl Storage {
 
     async fn cached(&self, key: &str) -> Option<Bytes> {
         self.cache.as_ref()?.get(key).await
+    }
+
+    /// Deletes files nothing refers to any more (the row is gone, or was never written): a
+    /// failure leaves garbage in the store, not a broken page, so it is logged, not returned.
+    pub async fn delete_or_warn(&self, keys: &[String]) {
+        if let Err(error) = self.delete(keys).await {
+            tracing::warn!(%error, "could not remove media files that nothing refers to");
+        }
     }
 
     /// Deletes files; one already gone is no error (a retried delete).
