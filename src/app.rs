@@ -23,6 +23,8 @@ use crate::http::json::{BodyLimit, BodyTimeout};
 use crate::http::methods::{MountedPaths, method_not_allowed};
 use crate::http::problems::{framework_errors_as_problems, no_route, path_error};
 use crate::http::request_id::{REQUEST_ID, request_id};
+use crate::media::files::serve_file;
+use crate::media::state::MediaState;
 use crate::openapi;
 use crate::state::AppState;
 use crate::views::state::ViewsState;
@@ -36,16 +38,19 @@ pub struct Services {
     pub auth: web::Data<AuthState>,
     pub comments: web::Data<CommentsState>,
     pub views: web::Data<ViewsState>,
+    pub media: web::Data<MediaState>,
 }
 
 impl Services {
-    pub fn new(db: Db, jwt_secret: &str, config: Config) -> Self {
-        Self {
+    /// Fails only when the media store cannot be opened (`MEDIA_DIR`, `MEDIA_S3_*`).
+    pub fn new(db: Db, jwt_secret: &str, config: Config) -> Result<Self, String> {
+        Ok(Self {
+            media: web::Data::new(MediaState::new(&config.media)?),
             auth: web::Data::new(AuthState::new(jwt_secret, &config)),
             comments: web::Data::new(CommentsState::new(&config)),
             views: web::Data::new(ViewsState::new(&config)),
             app: web::Data::new(AppState::new(db, config)),
-        }
+        })
     }
 }
 
@@ -71,6 +76,7 @@ pub fn build(
         .app_data(services.auth.clone())
         .app_data(services.comments.clone())
         .app_data(services.views.clone())
+        .app_data(services.media.clone())
         .app_data(BodyLimit(body_limit))
         .app_data(BodyTimeout(Duration::from_secs(
             config.request_body_timeout_seconds,
@@ -86,6 +92,8 @@ pub fn build(
         .service(SwaggerUi::new("/docs/{_:.*}").url("/openapi.json", spec))
         // Outside the spec; actix answers another method with a `405` and its `Allow`.
         .service(web::resource("/docs").get(docs_redirect))
+        // The media files, at the root as static files are; outside the spec like the docs.
+        .service(web::resource("/media/{folder}/{file}").get(serve_file))
         .default_service(web::to(no_route))
         // In front of the router: a `405` for a path that is mounted without this method.
         .wrap(from_fn(method_not_allowed))
@@ -122,6 +130,7 @@ fn mount() -> (
                 .configure(crate::authors::routes::configure)
                 .configure(crate::categories::routes::configure)
                 .configure(crate::tags::routes::configure)
+                .configure(crate::media::routes::configure)
                 // A request goes to the first route that matches its path and method, so
                 // `/articles/popular` comes before `/articles/{id}` (app::tests checks it).
                 .configure(crate::views::routes::configure)

@@ -121,8 +121,8 @@ pub fn run(command: Command) -> Result<(), String> {
             let db = open(&config)?;
             let admin_email = config.admin_email.as_deref().unwrap_or("admin@example.com");
             let password = config.admin_password.as_deref();
-            let accounts =
-                seed::demo(&db, admin_email, password, articles).map_err(|e| e.to_string())?;
+            let accounts = seed::demo(&db, &config.media, admin_email, password, articles)
+                .map_err(|e| e.to_string())?;
             print_accounts(&accounts);
             Ok(())
         }
@@ -203,6 +203,8 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
     if let Some(database) = &demo_database {
         config.database_url = database.path.to_string_lossy().into_owned();
         config.jwt_secret = Some(seed::generate_password() + &seed::generate_password());
+        // The demo's pictures go beside its database and with it, unless a bucket is set.
+        config.media.dir = database.media_dir();
     }
     let secret = config
         .require_jwt_secret()
@@ -219,8 +221,8 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
             .clone()
             .unwrap_or_else(|| "admin@example.com".to_owned());
         let password = config.admin_password.as_deref();
-        let accounts =
-            seed::demo(&db, &admin_email, password, articles).map_err(|e| e.to_string())?;
+        let accounts = seed::demo(&db, &config.media, &admin_email, password, articles)
+            .map_err(|e| e.to_string())?;
         println!(
             "Demo database: {} (a new one on every run, removed when the server stops)",
             config.database_url
@@ -230,7 +232,7 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
         ensure_first_admin(&db, &config)?;
     }
     let flush_every = Duration::from_millis(config.view_flush_interval_ms);
-    let services = Services::new(db, &secret, config);
+    let services = Services::new(db, &secret, config)?;
     let server_services = services.clone();
     actix_web::rt::System::new().block_on(async move {
         let server = HttpServer::new({
@@ -303,8 +305,21 @@ impl DemoDatabase {
     }
 }
 
+impl DemoDatabase {
+    /// The folder of the run's media files.
+    fn media_dir(&self) -> PathBuf {
+        self.path.with_extension("media")
+    }
+}
+
 impl Drop for DemoDatabase {
     fn drop(&mut self) {
+        let media = self.media_dir();
+        if let Err(error) = std::fs::remove_dir_all(&media)
+            && error.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(%error, folder = %media.display(), "could not remove the demo media");
+        }
         for suffix in ["", "-wal", "-shm"] {
             let mut file = self.path.clone().into_os_string();
             file.push(suffix);

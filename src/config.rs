@@ -48,6 +48,39 @@ pub struct Config {
     pub response_cache_mb: u64,
     /// How old the view counts inside a cached public response may be.
     pub counters_max_lag_seconds: u64,
+    /// Uploads: limits, where the files go, how they are served.
+    pub media: MediaSettings,
+}
+
+/// The media library's settings (`MEDIA_*`).
+#[derive(Debug, Clone)]
+pub struct MediaSettings {
+    /// The largest upload accepted, in bytes (`MEDIA_MAX_BYTES`); more is a `413`.
+    pub max_bytes: usize,
+    /// The most pixels (width × height) an upload may declare (`MEDIA_MAX_PIXELS`); more is
+    /// a `413` before anything is decoded, so a decompression bomb never allocates.
+    pub max_pixels: u64,
+    /// The local folder of the files (`MEDIA_DIR`), used when no S3 bucket is set.
+    pub dir: std::path::PathBuf,
+    /// An S3-compatible bucket instead of the folder (`MEDIA_S3_*`).
+    pub s3: Option<S3Settings>,
+    /// How many uploads are decoded and resized at once (`MEDIA_JOBS`): image work is pure
+    /// CPU, and the API must keep cores for everything else.
+    pub jobs: usize,
+    /// Memory for served files, in MiB (`MEDIA_CACHE_MB`): the files never change, so a
+    /// copy in memory is never stale. 0 turns it off.
+    pub cache_mb: u64,
+}
+
+/// An S3-compatible bucket (`MEDIA_S3_BUCKET` and the rest).
+#[derive(Debug, Clone)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// For S3-compatible servers (MinIO, Ceph, moto); AWS itself when unset.
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: Option<String>,
+    pub secret_access_key: Option<String>,
 }
 
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
@@ -111,6 +144,7 @@ impl Config {
             search_ranked_matches: positive(&lookup, "SEARCH_RANKED_MATCHES", 200)?,
             response_cache_mb: parse(&lookup, "RESPONSE_CACHE_MB", 64)?,
             counters_max_lag_seconds: positive(&lookup, "COUNTERS_MAX_LAG_SECONDS", 10)?,
+            media: media(&lookup)?,
         })
     }
 
@@ -135,6 +169,43 @@ pub fn load_dotenv() -> Result<(), ConfigError> {
         Err(error) if error.not_found() => Ok(()),
         Err(error) => Err(ConfigError(format!("could not read .env: {error}"))),
     }
+}
+
+/// The `MEDIA_*` settings. Access keys come in pairs; without them the S3 client falls back
+/// to nothing (an anonymous bucket), which is rarely meant, so one without the other is
+/// refused.
+fn media(lookup: &impl Fn(&str) -> Option<String>) -> Result<MediaSettings, ConfigError> {
+    let s3 = match lookup("MEDIA_S3_BUCKET") {
+        None => None,
+        Some(bucket) => {
+            let access_key_id = lookup("MEDIA_S3_ACCESS_KEY_ID");
+            let secret_access_key = lookup("MEDIA_S3_SECRET_ACCESS_KEY");
+            if access_key_id.is_some() != secret_access_key.is_some() {
+                return Err(ConfigError(
+                    "MEDIA_S3_ACCESS_KEY_ID and MEDIA_S3_SECRET_ACCESS_KEY go together: set \
+                     both or neither"
+                        .to_owned(),
+                ));
+            }
+            Some(S3Settings {
+                bucket,
+                endpoint: lookup("MEDIA_S3_ENDPOINT"),
+                region: lookup("MEDIA_S3_REGION").unwrap_or_else(|| "us-east-1".to_owned()),
+                access_key_id,
+                secret_access_key,
+            })
+        }
+    };
+    Ok(MediaSettings {
+        max_bytes: positive(lookup, "MEDIA_MAX_BYTES", 20 * 1024 * 1024)?,
+        max_pixels: positive(lookup, "MEDIA_MAX_PIXELS", 50_000_000)?,
+        dir: lookup("MEDIA_DIR")
+            .unwrap_or_else(|| "data/media".to_owned())
+            .into(),
+        s3,
+        jobs: positive(lookup, "MEDIA_JOBS", cores().div_ceil(2))?,
+        cache_mb: parse(lookup, "MEDIA_CACHE_MB", 64)?,
+    })
 }
 
 /// `BIND_ADDRESS`: an IP address and a port. Host names are refused rather than resolved:
@@ -321,6 +392,41 @@ mod tests {
         assert!(config(&[("RATE_LIMIT_LOGINS_PER_MINUTE", "0")]).is_err());
         assert!(config(&[("COMMENTS_AUTO_APPROVE", "maybe")]).is_err());
         assert!(config(&[("COMMENT_MIN_SECONDS", "-1")]).is_err());
+    }
+
+    #[test]
+    fn media_defaults_to_a_local_folder_with_limits() -> Result<(), ConfigError> {
+        let media = config(&[])?.media;
+        assert_eq!(media.max_bytes, 20 * 1024 * 1024);
+        assert_eq!(media.max_pixels, 50_000_000);
+        assert_eq!(media.dir, std::path::PathBuf::from("data/media"));
+        assert!(media.s3.is_none());
+        assert!(media.jobs >= 1);
+        Ok(())
+    }
+
+    #[test]
+    fn media_s3_settings_are_read_and_checked() -> Result<(), ConfigError> {
+        let media = config(&[
+            ("MEDIA_S3_BUCKET", "photos"),
+            ("MEDIA_S3_ENDPOINT", "http://127.0.0.1:9000"),
+            ("MEDIA_S3_ACCESS_KEY_ID", "key"),
+            ("MEDIA_S3_SECRET_ACCESS_KEY", "secret"),
+        ])?
+        .media;
+        let s3 = media
+            .s3
+            .ok_or_else(|| ConfigError("no S3 settings".to_owned()))?;
+        assert_eq!(s3.bucket, "photos");
+        assert_eq!(s3.region, "us-east-1");
+        assert_eq!(s3.endpoint.as_deref(), Some("http://127.0.0.1:9000"));
+        assert!(
+            refusal(&[("MEDIA_S3_BUCKET", "b"), ("MEDIA_S3_ACCESS_KEY_ID", "k")])
+                .contains("go together")
+        );
+        assert!(config(&[("MEDIA_MAX_BYTES", "0")]).is_err());
+        assert!(config(&[("MEDIA_MAX_PIXELS", "lots")]).is_err());
+        Ok(())
     }
 
     /// The message of the error that `pairs` cause.

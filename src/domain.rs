@@ -325,7 +325,7 @@ mod tests {
     #[test]
     fn taken_slugs_get_a_number() -> Result<(), ()> {
         let taken = ["news", "news-2"];
-        let slug = Slug::from_text("News", "x").first_free(|s| Ok(taken.contains(&s)))?;
+        let slug = Slug::from_text("News", "x").first_free(|s| Ok::<_, ()>(taken.contains(&s)))?;
         assert_eq!(slug.as_str(), "news-3");
         Ok(())
     }

@@ -66,6 +66,15 @@ pub enum ApiError {
     MethodNotAllowed { allow: String },
     #[error("the request body is larger than the limit of {0} bytes")]
     PayloadTooLarge(usize),
+    /// A `Range` that starts past the end of a file of `0` bytes.
+    #[error("the range starts past the end of the file ({0} bytes)")]
+    RangeNotSatisfiable(u64),
+    /// An upload that is not an image of an allowed type.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// An image that declares more pixels than allowed.
+    #[error("{0}")]
+    ImageTooLarge(String),
     #[error("the request body did not arrive within {0} seconds")]
     RequestTimeout(u64),
     #[error("the request has invalid fields")]
@@ -124,7 +133,9 @@ impl ResponseError for ApiError {
             Self::NotFound(_) => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge(_) | Self::ImageTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::RangeNotSatisfiable(_) => StatusCode::RANGE_NOT_SATISFIABLE,
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -142,6 +153,9 @@ impl ResponseError for ApiError {
         match self {
             Self::Unauthorized(_) => {
                 response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
+            }
+            Self::RangeNotSatisfiable(length) => {
+                response.insert_header((header::CONTENT_RANGE, format!("bytes */{length}")));
             }
             Self::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.as_str()));

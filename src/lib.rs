@@ -15,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod fulltext;
 pub mod http;
+pub mod media;
 pub mod openapi;
 pub mod search;
 pub mod seed;

@@ -35,6 +35,7 @@ use utoipa::{Modify, OpenApi as _};
         (name = "authors", description = "Public author profiles"),
         (name = "categories", description = "Site sections"),
         (name = "tags", description = "Labels across sections, several per article"),
+        (name = "media", description = "The media library: uploaded images and their renditions"),
         (name = "articles", description = "Articles and the lists pages are built from"),
         (name = "comments", description = "Replies to articles, and their moderation"),
         (name = "views", description = "View counts and the Trending / Most commented lists"),

@@ -10,9 +10,10 @@ use crate::auth::Action;
 use crate::auth::policy::PublicFrom;
 use crate::db::schema::articles;
 use crate::domain::{self, ArticleStatus, Checks, Slug, SlugInput};
-use crate::error::ApiError;
+use crate::error::{ApiError, FieldError};
 use crate::http::patch::present;
 use crate::http::{Change, Timestamp};
+use crate::media::model::{Media, Rendition};
 use crate::tags::model::{TagKey, TagRef, tag_keys};
 
 crate::text_enum! {
@@ -28,10 +29,11 @@ pub const MAX_EXCERPT_CHARS: usize = 1000;
 pub const MAX_CONTENT_CHARS: usize = 500_000;
 pub const MAX_ALT_CHARS: usize = 500;
 
-/// The image shown with an article in lists and on its page.
+/// An image linked by its URL, stored elsewhere: the form articles had before the media
+/// library, still accepted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct FeaturedImage {
+pub struct LinkedImage {
     #[schema(
         pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$",
         max_length = 2000,
@@ -46,8 +48,8 @@ pub struct FeaturedImage {
     pub caption: Option<String>,
 }
 
-impl FeaturedImage {
-    fn parse(self) -> Result<Self, crate::error::FieldError> {
+impl LinkedImage {
+    fn parse(self) -> Result<Self, FieldError> {
         let url = domain::url("featured_image.url", &self.url)?;
         let alt = self
             .alt
@@ -61,13 +63,119 @@ impl FeaturedImage {
             .flatten();
         Ok(Self { url, alt, caption })
     }
+}
 
-    pub fn from_columns(
-        url: Option<String>,
-        alt: Option<String>,
-        caption: Option<String>,
-    ) -> Option<Self> {
-        url.map(|url| Self { url, alt, caption })
+/// The featured image an editor sends: the id of a media item (its renditions, alt,
+/// caption and credit come with it), or an image linked by URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum FeaturedImageInput {
+    /// The id of a media item (`POST /media`).
+    #[schema(example = 12)]
+    Media(i64),
+    Link(LinkedImage),
+}
+
+/// A number or an object, nothing else: serde's untagged enums would also take an array as
+/// the object's fields in order, and name no field when neither form fits.
+impl<'de> Deserialize<'de> for FeaturedImageInput {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FeaturedImageInput;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a media id or an object with a url")
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, id: i64) -> Result<Self::Value, E> {
+                Ok(FeaturedImageInput::Media(id))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, id: u64) -> Result<Self::Value, E> {
+                i64::try_from(id)
+                    .map(FeaturedImageInput::Media)
+                    .map_err(|_| E::custom("no media has so large an id"))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Self::Value, A::Error> {
+                LinkedImage::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(FeaturedImageInput::Link)
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+impl FeaturedImageInput {
+    fn parse(self) -> Result<Self, FieldError> {
+        match self {
+            Self::Media(id) if id < 1 => Err(FieldError::new(
+                "featured_image",
+                "must be a media id (1 or more) or an object with a url",
+            )),
+            Self::Media(id) => Ok(Self::Media(id)),
+            Self::Link(image) => image.parse().map(Self::Link),
+        }
+    }
+}
+
+/// The image shown with an article in lists and on its page, with what a front end needs
+/// for `srcset`. An image linked by URL has `id` `null`, no sizes and no renditions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
+pub struct FeaturedImage {
+    /// The media item's id; `null` for an image linked by URL.
+    #[schema(required = true, example = 12)]
+    pub id: Option<i64>,
+    #[schema(
+        example = "/media/0b6c1e0e3f6a4c7e9d1a2b3c4d5e6f70/original-3000x2000-9e107d9d372b.jpg"
+    )]
+    pub url: String,
+    #[schema(required = true, example = "Ukrainian soldiers near Kherson")]
+    pub alt: Option<String>,
+    #[schema(required = true)]
+    pub caption: Option<String>,
+    #[schema(required = true, example = "Photo: Jane Doe / Example Agency")]
+    pub credit: Option<String>,
+    #[schema(required = true, example = 3000)]
+    pub width: Option<i32>,
+    #[schema(required = true, example = 2000)]
+    pub height: Option<i32>,
+    #[schema(required = true, example = "image/jpeg")]
+    pub mime_type: Option<String>,
+    pub renditions: Vec<Rendition>,
+}
+
+impl FeaturedImage {
+    /// The article's image: its media item when it has one, else the linked image's columns.
+    pub fn of(row: &ArticleRow, media: Option<Media>) -> Option<Self> {
+        if let Some(media) = media {
+            return Some(Self {
+                id: Some(media.id),
+                url: media.url,
+                alt: media.alt,
+                caption: media.caption,
+                credit: media.credit,
+                width: Some(media.width),
+                height: Some(media.height),
+                mime_type: Some(media.mime_type),
+                renditions: media.renditions,
+            });
+        }
+        row.featured_image_url.clone().map(|url| Self {
+            id: None,
+            url,
+            alt: row.featured_image_alt.clone(),
+            caption: row.featured_image_caption.clone(),
+            credit: None,
+            width: None,
+            height: None,
+            mime_type: None,
+            renditions: Vec::new(),
+        })
     }
 }
 
@@ -111,6 +219,7 @@ pub struct ArticleRecord {
     pub featured_image_url: Option<String>,
     pub featured_image_alt: Option<String>,
     pub featured_image_caption: Option<String>,
+    pub featured_image_id: Option<i64>,
     pub category_id: Option<i64>,
     pub author_id: i64,
     pub reading_time_minutes: i32,
@@ -133,6 +242,7 @@ pub struct ArticleRow {
     pub featured_image_url: Option<String>,
     pub featured_image_alt: Option<String>,
     pub featured_image_caption: Option<String>,
+    pub featured_image_id: Option<i64>,
     pub category_id: Option<i64>,
     pub author_id: i64,
     pub view_count: i64,
@@ -191,7 +301,9 @@ impl ArticleSummary {
         category: Option<CategoryRef>,
         author: AuthorRef,
         tags: Vec<TagRef>,
+        media: Option<Media>,
     ) -> Self {
+        let featured_image = FeaturedImage::of(&row, media);
         Self {
             id: row.id,
             slug: row.slug,
@@ -201,11 +313,7 @@ impl ArticleSummary {
             published_at: row.published_at.map(Timestamp),
             featured: row.featured,
             comments_open: row.comments_open,
-            featured_image: FeaturedImage::from_columns(
-                row.featured_image_url,
-                row.featured_image_alt,
-                row.featured_image_caption,
-            ),
+            featured_image,
             category,
             author,
             tags,
@@ -269,8 +377,9 @@ pub struct NewArticleBody {
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false)]
     pub comments_open: Option<bool>,
+    /// A media id, or `{"url", "alt", "caption"}` for an image stored elsewhere.
     #[serde(default)]
-    pub featured_image: Option<FeaturedImage>,
+    pub featured_image: Option<FeaturedImageInput>,
     /// Tags by id (`3`) or slug (`"kherson"`), in the order to show them; a tag named twice
     /// counts once. Unknown ones are a `422` naming each.
     #[serde(default)]
@@ -291,7 +400,7 @@ pub struct NewArticle {
     pub published_at: Option<NaiveDateTime>,
     pub featured: bool,
     pub comments_open: bool,
-    pub featured_image: Option<FeaturedImage>,
+    pub featured_image: Option<FeaturedImageInput>,
     pub tags: Vec<TagKey>,
 }
 
@@ -304,7 +413,11 @@ impl TryFrom<NewArticleBody> for NewArticle {
         let content = checks.take(content(body.content));
         let slug = checks.take(body.slug.map(SlugInput::checked).transpose());
         let excerpt = checks.take(excerpt(body.excerpt));
-        let image = checks.take(body.featured_image.map(FeaturedImage::parse).transpose());
+        let image = checks.take(
+            body.featured_image
+                .map(FeaturedImageInput::parse)
+                .transpose(),
+        );
         let tags = checks.take(tag_keys(body.tags));
         checks.finish(|| {
             Some(Self {
@@ -363,10 +476,10 @@ pub struct ArticlePatchBody {
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false)]
     pub comments_open: Option<bool>,
-    /// `null` removes the image.
+    /// A media id, or `{"url", "alt", "caption"}`; `null` removes the image.
     #[serde(default)]
-    #[schema(value_type = Option<FeaturedImage>)]
-    pub featured_image: Change<FeaturedImage>,
+    #[schema(value_type = Option<FeaturedImageInput>)]
+    pub featured_image: Change<FeaturedImageInput>,
     /// The article's tags from now on, in order, by id or slug; absent keeps them, `[]`
     /// removes them all.
     #[serde(default, deserialize_with = "present")]
@@ -387,7 +500,7 @@ pub struct ArticlePatch {
     pub published_at: Change<NaiveDateTime>,
     pub featured: Option<bool>,
     pub comments_open: Option<bool>,
-    pub featured_image: Change<FeaturedImage>,
+    pub featured_image: Change<FeaturedImageInput>,
     /// `None` keeps the tags.
     pub tags: Option<Vec<TagKey>>,
 }
@@ -429,9 +542,9 @@ impl TryFrom<ArticlePatchBody> for ArticlePatch {
     }
 }
 
-fn content(value: String) -> Result<String, crate::error::FieldError> {
+fn content(value: String) -> Result<String, FieldError> {
     if value.chars().count() > MAX_CONTENT_CHARS {
-        return Err(crate::error::FieldError::new(
+        return Err(FieldError::new(
             "content",
             format!("must be at most {MAX_CONTENT_CHARS} characters"),
         ));
@@ -439,7 +552,7 @@ fn content(value: String) -> Result<String, crate::error::FieldError> {
     Ok(value)
 }
 
-fn excerpt(value: Option<String>) -> Result<Option<String>, crate::error::FieldError> {
+fn excerpt(value: Option<String>) -> Result<Option<String>, FieldError> {
     Ok(value
         .map(|e| domain::optional_text("excerpt", &e, MAX_EXCERPT_CHARS))
         .transpose()?

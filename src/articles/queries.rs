@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use super::content;
 use super::model::{
     ArticlePatch, ArticleRecord, ArticleRow, ArticleSummary, AuthorRef, CategoryRef, ContentFormat,
-    NewArticle,
+    FeaturedImageInput, NewArticle,
 };
 use crate::auth::policy::{PublicFrom, public_articles};
 use crate::categories::queries::require_exists as require_category;
@@ -20,6 +20,7 @@ use crate::domain::{ArticleStatus, Slug};
 use crate::error::ApiError;
 use crate::fulltext::terms::SearchTerms;
 use crate::http::{Change, ListParams};
+use crate::media::queries as media;
 use crate::tags::queries as tags;
 use crate::time::now;
 
@@ -181,11 +182,23 @@ pub fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleSummary>, Ap
         ))
         .load(conn)?;
     let mut tags_of = tags::of_articles(conn, ids)?;
+    // The page's featured images in one more query, not one per article.
+    let image_ids: Vec<i64> = rows
+        .iter()
+        .filter_map(|(row, _, _)| row.featured_image_id)
+        .collect();
+    let images = media::by_ids(conn, &image_ids)?;
     let mut by_id: HashMap<i64, ArticleSummary> = rows
         .into_iter()
         .map(|(row, author, category)| {
             let tags = tags_of.remove(&row.id).unwrap_or_default();
-            (row.id, ArticleSummary::new(row, category, author, tags))
+            let image = row
+                .featured_image_id
+                .and_then(|id| images.get(&id).cloned());
+            (
+                row.id,
+                ArticleSummary::new(row, category, author, tags, image),
+            )
         })
         .collect();
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
@@ -367,10 +380,7 @@ pub fn insert(conn: &mut Conn, new: NewArticle, author_id: i64) -> Result<i64, A
     let tag_ids = tags::resolve(conn, &new.tags)?;
     let slug = Slug::claim(new.slug, &new.title, "article", |s| slug_taken(conn, s))?;
     let rendered = rendered(&new.content, new.content_format, new.excerpt);
-    let (image_url, image_alt, image_caption) = match new.featured_image {
-        Some(image) => (Some(image.url), image.alt, image.caption),
-        None => (None, None, None),
-    };
+    let image = ImageColumns::of(conn, new.featured_image)?;
     let now = now();
     let record = ArticleRecord {
         title: new.title,
@@ -384,9 +394,10 @@ pub fn insert(conn: &mut Conn, new: NewArticle, author_id: i64) -> Result<i64, A
         published_at: publication_date(new.status, new.published_at),
         featured: new.featured,
         comments_open: new.comments_open,
-        featured_image_url: image_url,
-        featured_image_alt: image_alt,
-        featured_image_caption: image_caption,
+        featured_image_url: image.url,
+        featured_image_alt: image.alt,
+        featured_image_caption: image.caption,
+        featured_image_id: image.id,
         category_id: new.category_id,
         author_id,
         reading_time_minutes: rendered.reading_time_minutes,
@@ -399,6 +410,43 @@ pub fn insert(conn: &mut Conn, new: NewArticle, author_id: i64) -> Result<i64, A
         .get_result(conn)?;
     tags::set_for_article(conn, id, &tag_ids)?;
     Ok(id)
+}
+
+/// The four featured-image columns: a media item's id, or a linked image's URL, alt and
+/// caption; never both.
+#[derive(Default)]
+struct ImageColumns {
+    id: Option<i64>,
+    url: Option<String>,
+    alt: Option<String>,
+    caption: Option<String>,
+}
+
+impl ImageColumns {
+    /// The columns of the image sent; a media id must name a media item.
+    fn of(conn: &mut Conn, image: Option<FeaturedImageInput>) -> Result<Self, ApiError> {
+        Ok(match image {
+            None => Self::default(),
+            Some(FeaturedImageInput::Media(id)) => {
+                if !media::exists(conn, id)? {
+                    return Err(ApiError::invalid(
+                        "featured_image",
+                        format!("media {id} does not exist"),
+                    ));
+                }
+                Self {
+                    id: Some(id),
+                    ..Self::default()
+                }
+            }
+            Some(FeaturedImageInput::Link(image)) => Self {
+                id: None,
+                url: Some(image.url),
+                alt: image.alt,
+                caption: image.caption,
+            },
+        })
+    }
 }
 
 /// Rows per INSERT statement, well under SQLite's limit on bound parameters.
@@ -472,6 +520,7 @@ struct ArticleChanges {
     featured_image_url: Option<Option<String>>,
     featured_image_alt: Option<Option<String>>,
     featured_image_caption: Option<Option<String>>,
+    featured_image_id: Option<Option<i64>>,
     category_id: Option<Option<i64>>,
     updated_at: Option<NaiveDateTime>,
 }
@@ -533,18 +582,16 @@ pub fn update(conn: &mut Conn, id: i64, patch: ArticlePatch) -> Result<(), ApiEr
     if published_at != current.published_at || status != current.status {
         changes.published_at = Some(publication_date(status, published_at));
     }
-    match patch.featured_image {
-        Change::Keep => {}
-        Change::Clear => {
-            changes.featured_image_url = Some(None);
-            changes.featured_image_alt = Some(None);
-            changes.featured_image_caption = Some(None);
-        }
-        Change::Set(image) => {
-            changes.featured_image_url = Some(Some(image.url));
-            changes.featured_image_alt = Some(image.alt);
-            changes.featured_image_caption = Some(image.caption);
-        }
+    let image = match patch.featured_image {
+        Change::Keep => None,
+        Change::Clear => Some(ImageColumns::default()),
+        Change::Set(image) => Some(ImageColumns::of(conn, Some(image))?),
+    };
+    if let Some(image) = image {
+        changes.featured_image_url = Some(image.url);
+        changes.featured_image_alt = Some(image.alt);
+        changes.featured_image_caption = Some(image.caption);
+        changes.featured_image_id = Some(image.id);
     }
     diesel::update(articles::table.find(id))
         .set(changes)

@@ -29,6 +29,10 @@ pub enum Action {
     SeeAllUnpublished,
     /// Read the moderation queue and change comments.
     ModerateComments,
+    /// Upload images to the media library.
+    UploadMedia,
+    /// Change or delete a media item uploaded by `uploaded_by` (`None`: by a deleted user).
+    EditMediaOf { uploaded_by: Option<i64> },
     /// Read the article of `author_id`: anyone once it is public, whoever may edit it
     /// before and after.
     ReadArticle {
@@ -88,7 +92,10 @@ impl Caller {
             }
             (Role::Editor, Action::ManageUsers) => false,
             (Role::Editor, _) => true,
-            (Role::Author, Action::WriteArticles) => true,
+            (Role::Author, Action::WriteArticles | Action::UploadMedia) => true,
+            (Role::Author, Action::EditMediaOf { uploaded_by }) => {
+                uploaded_by == Some(self.user_id)
+            }
             (Role::Author, Action::EditArticleOf { author_id }) => author_id == self.user_id,
             (Role::Author, _) => false,
         }

@@ -59,6 +59,7 @@ diesel::table! {
         featured_image_url -> Nullable<Text>,
         featured_image_alt -> Nullable<Text>,
         featured_image_caption -> Nullable<Text>,
+        featured_image_id -> Nullable<BigInt>,
         category_id -> Nullable<BigInt>,
         author_id -> BigInt,
         reading_time_minutes -> Integer,
@@ -116,6 +117,28 @@ diesel::table! {
 diesel::joinable!(article_tags -> articles (article_id));
 diesel::joinable!(article_tags -> tags (tag_id));
 
+diesel::table! {
+    /// The media library (`migrations/*/2026-11-30-000002_media`).
+    media (id) {
+        id -> BigInt,
+        storage_key -> Text,
+        file_name -> Text,
+        mime_type -> Text,
+        width -> Integer,
+        height -> Integer,
+        bytes -> BigInt,
+        alt -> Nullable<Text>,
+        caption -> Nullable<Text>,
+        credit -> Nullable<Text>,
+        renditions -> Text,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(articles -> media (featured_image_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     users,
     refresh_tokens,
@@ -123,7 +146,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     articles,
     comments,
     tags,
-    article_tags
+    article_tags,
+    media
 );
 
 diesel::table! {

@@ -234,6 +234,9 @@ fn example_problem(status: &str, resource: &str) -> Option<ApiError> {
         "409" => ApiError::Conflict("the slug is already taken".to_owned()),
         "408" => ApiError::RequestTimeout(10),
         "413" => ApiError::PayloadTooLarge(1_048_576),
+        "415" => ApiError::UnsupportedMediaType(
+            "the file is not an image of an allowed type: JPEG, PNG, WebP or GIF".to_owned(),
+        ),
         "422" => ApiError::Validation(vec![FieldError::new(
             "per_page",
             "must be between 1 and 100",

@@ -21,7 +21,8 @@ use crate::error::ApiError;
 use crate::fulltext;
 pub use rows::Counts;
 use rows::{
-    Article, ArticleTag, Category, Comment, Entry, RefreshToken, Table, Tag, User, ViewsDay,
+    Article, ArticleTag, Category, Comment, Entry, MediaItem, RefreshToken, Table, Tag, User,
+    ViewsDay,
 };
 
 const FORMAT: &str = "newsroom-export";
@@ -30,7 +31,7 @@ const VERSION: u32 = 1;
 /// Rows an export reads at a time.
 const PAGE: i64 = 1_000;
 /// Rows per INSERT on import, well under SQLite's limit on bound parameters (an article has
-/// 22 columns).
+/// 23 columns).
 const ROWS_PER_INSERT: usize = 500;
 
 /// Line 1 of an export.
@@ -56,6 +57,7 @@ pub fn export(db: &Db, out: &mut dyn Write) -> Result<Counts, ApiError> {
         let mut counts = Counts::default();
         export_table::<User>(conn, out, &mut counts)?;
         export_table::<Category>(conn, out, &mut counts)?;
+        export_table::<MediaItem>(conn, out, &mut counts)?;
         export_table::<Article>(conn, out, &mut counts)?;
         export_table::<Tag>(conn, out, &mut counts)?;
         export_table::<ArticleTag>(conn, out, &mut counts)?;
@@ -298,6 +300,7 @@ impl Loader {
                     }));
                 self.insert(conn, categories)
             }
+            Some(Entry::Media(_)) => self.insert::<MediaItem>(conn, rows(batch)),
             Some(Entry::Articles(_)) => self.insert::<Article>(conn, rows(batch)),
             Some(Entry::Tags(_)) => self.insert::<Tag>(conn, rows(batch)),
             Some(Entry::ArticleTags(_)) => self.insert::<ArticleTag>(conn, rows(batch)),

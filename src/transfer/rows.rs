@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::Conn;
 use crate::db::schema::{
-    article_tags, article_views_daily, articles, categories, comments, refresh_tokens, tags, users,
+    article_tags, article_views_daily, articles, categories, comments, media, refresh_tokens, tags,
+    users,
 };
 
 /// One line of an export after its header: a row of a table, or the end line, which counts
@@ -19,6 +20,7 @@ use crate::db::schema::{
 pub enum Entry {
     Users(User),
     Categories(Category),
+    Media(MediaItem),
     Articles(Article),
     Tags(Tag),
     ArticleTags(ArticleTag),
@@ -34,6 +36,9 @@ pub enum Entry {
 pub struct Counts {
     pub users: u64,
     pub categories: u64,
+    /// Absent from exports made before the media library.
+    #[serde(default)]
+    pub media: u64,
     pub articles: u64,
     /// Absent from exports made before tags: those import with none.
     #[serde(default)]
@@ -49,7 +54,7 @@ impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} users, {} categories, {} articles, {} tags, {} article tags, {} comments, {} daily view counts, {} refresh tokens",
+            "{} users, {} categories, {} articles, {} tags, {} article tags, {} comments, {} daily view counts, {} refresh tokens, {} media items",
             self.users,
             self.categories,
             self.articles,
@@ -57,7 +62,8 @@ impl std::fmt::Display for Counts {
             self.article_tags,
             self.comments,
             self.article_views_daily,
-            self.refresh_tokens
+            self.refresh_tokens,
+            self.media
         )
     }
 }
@@ -173,6 +179,9 @@ pub struct Article {
     pub featured_image_url: Option<String>,
     pub featured_image_alt: Option<String>,
     pub featured_image_caption: Option<String>,
+    /// Absent from exports made before the media library.
+    #[serde(default)]
+    pub featured_image_id: Option<i64>,
     pub category_id: Option<i64>,
     pub author_id: i64,
     pub reading_time_minutes: i32,
@@ -182,6 +191,29 @@ pub struct Article {
     pub updated_at: NaiveDateTime,
 }
 table_by_id!(Article, articles, Articles);
+
+/// A media item's row: the files themselves stay in the store (`MEDIA_DIR` or the bucket),
+/// which the new site must be given as well (README, "Moving a SQLite site to PostgreSQL").
+#[derive(Debug, Queryable, Selectable, Insertable, Serialize, Deserialize)]
+#[diesel(table_name = media)]
+#[serde(deny_unknown_fields)]
+pub struct MediaItem {
+    pub id: i64,
+    pub storage_key: String,
+    pub file_name: String,
+    pub mime_type: String,
+    pub width: i32,
+    pub height: i32,
+    pub bytes: i64,
+    pub alt: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub renditions: String,
+    pub uploaded_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+table_by_id!(MediaItem, media, Media);
 
 #[derive(Debug, Queryable, Selectable, Insertable, Serialize, Deserialize)]
 #[diesel(table_name = tags)]

@@ -21,6 +21,7 @@ mod comments;
 mod conventions;
 mod instances;
 mod layers;
+mod media;
 mod readme;
 mod search;
 mod service;

@@ -331,6 +331,42 @@ await flow("schedule an article", async () => {
   return `#${id} at ${seen.published_at ?? "?"}: public 404, admin 200`;
 });
 
+await flow("upload an image", async () => {
+  // A demo picture, downloaded as a front end would show it and sent back as an upload.
+  const library = ok(await pub.GET("/api/v1/media", { params: { query: { per_page: 1 } } }));
+  const sample = need(library.data[0], "a demo picture");
+  const original = await fetch(new URL(sample.url, baseUrl));
+  assert.equal(original.status, 200, "the demo picture is served");
+  assert.equal(original.headers.get("cache-control"), "public, max-age=31536000, immutable");
+  assert.equal(original.headers.get("x-content-type-options"), "nosniff");
+  const bytes = new Uint8Array(await original.arrayBuffer());
+  const uploaded = ok(
+    await staff.api.POST("/api/v1/media", {
+      // The spec's multipart form, typed; the file itself goes as a Blob in FormData.
+      body: { file: "", alt: `Smoke ${suffix}`, credit: "Photo: smoke test" },
+      bodySerializer(body) {
+        const form = new FormData();
+        form.append("file", new Blob([bytes], { type: "image/jpeg" }), "smoke.jpg");
+        form.append("alt", body.alt ?? "");
+        form.append("credit", body.credit ?? "");
+        return form;
+      },
+    }),
+    201,
+  );
+  assert.equal(uploaded.width, sample.width, "same width");
+  assert.equal(uploaded.credit, "Photo: smoke test");
+  const names = uploaded.renditions.map((r) => r.name);
+  assert.ok(names.includes("thumbnail") && names.includes("medium"), "renditions made");
+  const webp = uploaded.renditions.find((r) => r.mime_type === "image/webp");
+  assert.ok(webp, "a WebP rendition");
+  const gone = await staff.api.DELETE("/api/v1/media/{id}", {
+    params: { path: { id: uploaded.id } },
+  });
+  assert.equal(gone.response.status, 204, "DELETE media");
+  return `#${uploaded.id} ${uploaded.width}x${uploaded.height}, ${uploaded.renditions.length} renditions, deleted`;
+});
+
 await flow("moderate a comment", async () => {
   const comment = need(posted, "the posted comment");
   const queue = ok(

@@ -524,6 +524,66 @@ export interface paths {
         patch: operations["moderate_comment"];
         trace?: never;
     };
+    "/api/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List media.
+         * @description The media library, newest first.
+         */
+        get: operations["list_media"];
+        put?: never;
+        /**
+         * Upload an image.
+         * @description Authors, editors and admins. A `multipart/form-data` form: the image in part `file`
+         *     (JPEG, PNG, WebP or GIF, read from the bytes, at most `MEDIA_MAX_BYTES` and
+         *     `MEDIA_MAX_PIXELS`), and `alt`, `caption` and `credit` as text parts. The image is
+         *     re-encoded without its metadata (EXIF, GPS), and its renditions are made before the
+         *     answer: `thumbnail` (150×150, cropped), `medium` (300 wide), `medium_large` (768),
+         *     `large` (1024) and `2048`, never wider than the original, each in the original's format
+         *     and in WebP.
+         */
+        post: operations["upload_media"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a media item.
+         * @description An image with its renditions, for `srcset`.
+         */
+        get: operations["get_media"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a media item.
+         * @description The uploader, editors and admins; the files go too. An image that articles feature is a
+         *     `409` naming them, unless `?force=true`, which takes it off them.
+         */
+        delete: operations["delete_media"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a media item.
+         * @description The uploader, editors and admins: alt text, caption and credit (`null` clears one).
+         *     Articles featuring the image show the change at once.
+         */
+        patch: operations["update_media"];
+        trace?: never;
+    };
     "/api/v1/search": {
         parameters: {
             query?: never;
@@ -763,7 +823,7 @@ export interface components {
             /** @description `null` derives it from the content again. */
             excerpt?: string | null;
             featured?: boolean;
-            featured_image?: components["schemas"]["FeaturedImage"] | null;
+            featured_image?: components["schemas"]["FeaturedImageInput"] | null;
             published_at?: components["schemas"]["Timestamp"] | null;
             slug?: components["schemas"]["Slug"];
             status?: components["schemas"]["ArticleStatus"];
@@ -972,14 +1032,43 @@ export interface components {
              */
             date: string;
         };
-        /** @description The image shown with an article in lists and on its page. */
+        /**
+         * @description The image shown with an article in lists and on its page, with what a front end needs
+         *     for `srcset`. An image linked by URL has `id` `null`, no sizes and no renditions.
+         */
         FeaturedImage: {
             /** @example Ukrainian soldiers near Kherson */
-            alt?: string | null;
-            caption?: string | null;
-            /** @example https://images.example.com/kherson.jpg */
+            alt: string | null;
+            caption: string | null;
+            /** @example Photo: Jane Doe / Example Agency */
+            credit: string | null;
+            /**
+             * Format: int32
+             * @example 2000
+             */
+            height: number | null;
+            /**
+             * Format: int64
+             * @description The media item's id; `null` for an image linked by URL.
+             * @example 12
+             */
+            id: number | null;
+            /** @example image/jpeg */
+            mime_type: string | null;
+            renditions: components["schemas"]["Rendition"][];
+            /** @example /media/0b6c1e0e3f6a4c7e9d1a2b3c4d5e6f70/original-3000x2000-9e107d9d372b.jpg */
             url: string;
+            /**
+             * Format: int32
+             * @example 3000
+             */
+            width: number | null;
         };
+        /**
+         * @description The featured image an editor sends: the id of a media item (its renditions, alt,
+         *     caption and credit come with it), or an image linked by URL.
+         */
+        FeaturedImageInput: number | components["schemas"]["LinkedImage"];
         /** @description One invalid field of a request, as listed in a `422` problem. */
         FieldError: {
             /**
@@ -998,12 +1087,91 @@ export interface components {
             /** @example ok */
             status: string;
         };
+        /**
+         * @description An image linked by its URL, stored elsewhere: the form articles had before the media
+         *     library, still accepted.
+         */
+        LinkedImage: {
+            /** @example Ukrainian soldiers near Kherson */
+            alt?: string | null;
+            caption?: string | null;
+            /** @example https://images.example.com/kherson.jpg */
+            url: string;
+        };
         /** @description The body of `POST /auth/login`. */
         LoginRequest: {
             /** @example admin@example.com */
             email: string;
             /** @example a long passphrase */
             password: string;
+        };
+        /** @description An image of the media library. */
+        Media: {
+            /** @example Cranes at the port at dawn */
+            alt: string | null;
+            /**
+             * Format: int64
+             * @description The size of the full-size file, in bytes.
+             * @example 1482113
+             */
+            bytes: number;
+            /** @example The port's new cranes arrived in March. */
+            caption: string | null;
+            created_at: components["schemas"]["Timestamp"];
+            /**
+             * @description The credit line a news photo needs.
+             * @example Photo: Jane Doe / Example Agency
+             */
+            credit: string | null;
+            /**
+             * Format: int32
+             * @example 2000
+             */
+            height: number;
+            /**
+             * Format: int64
+             * @example 12
+             */
+            id: number;
+            /** @example image/jpeg */
+            mime_type: string;
+            /** @description Smallest first; each size in the original's format and in WebP. */
+            renditions: components["schemas"]["Rendition"][];
+            /**
+             * @description The full-size image, re-encoded without its metadata (EXIF, GPS).
+             * @example /media/0b6c1e0e3f6a4c7e9d1a2b3c4d5e6f70/original-3000x2000-9e107d9d372b.jpg
+             */
+            url: string;
+            /**
+             * Format: int32
+             * @example 3000
+             */
+            width: number;
+        };
+        /**
+         * @description The body of `PATCH /media/{id}`: only the fields sent change; `null` clears one.
+         * @example {
+         *       "alt": "Cranes at the port at dawn",
+         *       "credit": "Photo: Jane Doe / Example Agency"
+         *     }
+         */
+        MediaPatchBody: {
+            alt?: string | null;
+            caption?: string | null;
+            credit?: string | null;
+        };
+        /** @description The body of `POST /media`, as the spec shows it (the handler reads the parts as a stream). */
+        MediaUpload: {
+            /** @example Cranes at the port at dawn */
+            alt?: string;
+            caption?: string;
+            /** @example Photo: Jane Doe / Example Agency */
+            credit?: string;
+            /**
+             * Format: binary
+             * @description The image: JPEG, PNG, WebP or GIF (the type is read from the bytes, not the name).
+             */
+            file: string;
         };
         /** @description A comment as moderators see it, with the commenter's email and address. */
         ModeratedComment: components["schemas"]["Comment"] & {
@@ -1042,7 +1210,7 @@ export interface components {
             /** @description Derived from the content when absent or null. */
             excerpt?: string | null;
             featured?: boolean;
-            featured_image?: components["schemas"]["FeaturedImage"] | null;
+            featured_image?: components["schemas"]["FeaturedImageInput"] | null;
             published_at?: components["schemas"]["Timestamp"] | null;
             /** @description Generated from the title when absent. */
             slug?: components["schemas"]["Slug"];
@@ -1192,6 +1360,11 @@ export interface components {
             meta: components["schemas"]["PageMeta"];
         };
         /** @description One page of a list. */
+        Paginated_Media: {
+            data: components["schemas"]["Media"][];
+            meta: components["schemas"]["PageMeta"];
+        };
+        /** @description One page of a list. */
         Paginated_ModeratedComment: {
             data: components["schemas"]["ModeratedComment"][];
             meta: components["schemas"]["PageMeta"];
@@ -1264,6 +1437,29 @@ export interface components {
         RefreshRequest: {
             /** @description A refresh token from a login or an earlier refresh. */
             refresh_token: string;
+        };
+        /** @description One size of an image, for `srcset`: each size comes in the original's format and in WebP. */
+        Rendition: {
+            /**
+             * Format: int32
+             * @example 200
+             */
+            height: number;
+            /** @example image/jpeg */
+            mime_type: string;
+            /**
+             * @description `thumbnail` (150×150, cropped), `medium` (300 wide), `medium_large` (768),
+             *     `large` (1024) or `2048`; sizes wider than the original are not made.
+             * @example medium
+             */
+            name: string;
+            /** @example /media/0b6c1e0e3f6a4c7e9d1a2b3c4d5e6f70/medium-300x200-5d41402abc4b.jpg */
+            url: string;
+            /**
+             * Format: int32
+             * @example 300
+             */
+            width: number;
         };
         /**
          * @description What a user may do, as in WordPress: admins everything, editors all content and
@@ -6412,6 +6608,853 @@ export interface operations {
                     /**
                      * @example {
                      *       "detail": "comment not found",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is over the size limit */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body is larger than the limit of 1048576 bytes",
+                     *       "status": 413,
+                     *       "title": "Payload Too Large",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_media: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 1-based page number.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Items per page, at most 100.
+                 * @example 20
+                 */
+                per_page?: number;
+                /** @description Sort field; prefix with `-` for descending order. */
+                sort?: "created_at" | "-created_at";
+            };
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of media items */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    Link: components["headers"]["Link"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    "X-Total-Count": components["headers"]["XTotalCount"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Paginated_Media"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_media: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["MediaUpload"];
+            };
+        };
+        responses: {
+            /** @description Uploaded, with its renditions */
+            201: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Media"];
+                };
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the access token is invalid",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "your role does not allow this",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body did not arrive whole within `REQUEST_BODY_TIMEOUT` seconds */
+            408: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body did not arrive within 10 seconds",
+                     *       "status": 408,
+                     *       "title": "Request Timeout",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description More bytes than MEDIA_MAX_BYTES or more pixels than MEDIA_MAX_PIXELS */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request body is larger than the limit of 1048576 bytes",
+                     *       "status": 413,
+                     *       "title": "Payload Too Large",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a multipart form, or the file is not a JPEG, PNG, WebP or GIF image */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the file is not an image of an allowed type: JPEG, PNG, WebP or GIF",
+                     *       "status": 415,
+                     *       "title": "Unsupported Media Type",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_media: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /**
+                 * @description Media id
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The media item */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Media"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "resource not found",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_media: {
+        parameters: {
+            query?: {
+                /** @description Delete even when articles use it as their featured image (they lose it). */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Media id
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the access token is invalid",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "your role does not allow this",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "resource not found",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Articles feature it (and `force` is not set) */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the slug is already taken",
+                     *       "status": 409,
+                     *       "title": "Conflict",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_media: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Media id
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MediaPatchBody"];
+            };
+        };
+        responses: {
+            /** @description The updated media item */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Media"];
+                };
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Missing, invalid, expired or revoked access token (its user was deleted, or their password or role changed) */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the access token is invalid",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "your role does not allow this",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "resource not found",
                      *       "status": 404,
                      *       "title": "Not Found",
                      *       "type": "about:blank"

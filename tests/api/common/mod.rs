@@ -36,6 +36,8 @@ pub struct Response {
     pub headers: HeaderMap,
     pub text: String,
     pub body: Value,
+    /// The body as sent, for binary files.
+    pub bytes: Vec<u8>,
 }
 
 impl Response {
@@ -123,12 +125,15 @@ impl TestApp {
     pub async fn spawn_seeded(settings: &[(&str, &str)], articles: usize) -> Self {
         let dir = tempfile::tempdir().expect("temporary folder");
         let database_url = fresh_database(dir.path());
+        let media_dir = dir.path().join("media");
+        let media_dir = media_dir.to_string_lossy();
         let mut env: HashMap<String, String> = [
             ("DATABASE_URL", database_url.as_str()),
             ("JWT_SECRET", JWT_SECRET),
             ("RATE_LIMIT_LOGINS_PER_MINUTE", "1000"),
             ("RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE", "1000"),
             ("DB_POOL_SIZE", "4"),
+            ("MEDIA_DIR", &media_dir),
         ]
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -147,11 +152,11 @@ impl TestApp {
         )
         .expect("admin user");
         if articles > 0 {
-            seed::demo(&db, ADMIN_EMAIL, None, articles).expect("demo content");
+            seed::demo(&db, &config.media, ADMIN_EMAIL, None, articles).expect("demo content");
         }
         let secret = config.jwt_secret.clone().expect("a JWT secret");
         let flush_every = Duration::from_millis(config.view_flush_interval_ms);
-        let services = Services::new(db, &secret, config);
+        let services = Services::new(db, &secret, config).expect("the media store");
         // As `serve` does: buffered views reach the database every flush interval.
         views::buffer::spawn_flusher(services.app.clone(), services.views.clone(), flush_every);
         let server = actix_test::start(move || app::build(services.clone()));
@@ -333,6 +338,62 @@ impl TestApp {
         .await
     }
 
+    /// Uploads a multipart form to `POST /media` as the holder of `token`: `parts` are
+    /// (name, file name for a file part, bytes).
+    pub async fn upload(&self, token: &str, parts: &[(&str, Option<&str>, &[u8])]) -> Response {
+        let boundary = "newsroom-test-boundary-7d93";
+        let mut body = Vec::new();
+        for (name, file_name, bytes) in parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match file_name {
+                Some(file_name) => body.extend_from_slice(
+                    format!(
+                        "Content-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                    )
+                    .as_bytes(),
+                ),
+                None => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                ),
+            }
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        // Renditions are made before the answer: longer than awc's default 5 seconds for
+        // a large photo in a debug build on a busy machine.
+        let response = self
+            .server
+            .post("/api/v1/media")
+            .timeout(Duration::from_secs(120))
+            .insert_header((
+                "Content-Type",
+                format!("multipart/form-data; boundary={boundary}"),
+            ))
+            .insert_header(("Authorization", format!("Bearer {token}")))
+            .send_body(body)
+            .await
+            .expect("the server answers");
+        read(response).await
+    }
+
+    /// Uploads an image file with alt, caption and credit, and returns the media item.
+    pub async fn media(&self, token: &str, image: &[u8]) -> Value {
+        let uploaded = self
+            .upload(
+                token,
+                &[
+                    ("file", Some("photo.jpg"), image),
+                    ("alt", None, b"Cranes at the port"),
+                    ("caption", None, b"The new cranes arrived in March."),
+                    ("credit", None, b"Photo: Jane Doe / Example Agency"),
+                ],
+            )
+            .await;
+        assert_eq!(uploaded.status, 201, "{}", uploaded.text);
+        uploaded.body
+    }
+
     /// Posts a comment on the article anonymously, whatever the outcome.
     pub async fn comment(&self, article_id: i64, body: Value) -> Response {
         self.post(&format!("/api/v1/articles/{article_id}/comments"), body)
@@ -356,5 +417,6 @@ where
         headers: response.headers().clone(),
         text,
         body,
+        bytes: bytes.to_vec(),
     }
 }
