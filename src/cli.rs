@@ -13,7 +13,7 @@ use crate::auth::Role;
 use crate::config::Config;
 use crate::db::Db;
 use crate::users::model::{NewUser, NewUserBody};
-use crate::{openapi, seed, transfer, views};
+use crate::{openapi, seed, transfer};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -214,6 +214,17 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
     // fails at once, before a demo database is filled for nothing.
     let address = config.bind_address;
     let listener = listen(address).map_err(|error| cannot_listen(address, &error))?;
+    if demo.is_some() && config.site.url.is_none() {
+        // The demo's links (feeds, sitemaps, share metadata) lead to this server.
+        let bound = listener.local_addr().unwrap_or(address);
+        config.site.url = Some(format!("http://{bound}"));
+    }
+    if config.site.url.is_none() {
+        tracing::warn!(
+            "SITE_URL is not set: feeds and sitemaps answer 404 and articles carry no \
+             canonical address; set it to the site's public address"
+        );
+    }
     let db = open(&config)?;
     if let Some(articles) = demo {
         let admin_email = config
@@ -231,7 +242,6 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
     } else {
         ensure_first_admin(&db, &config)?;
     }
-    let flush_every = Duration::from_millis(config.view_flush_interval_ms);
     let services = Services::new(db, &secret, config)?;
     let server_services = services.clone();
     actix_web::rt::System::new().block_on(async move {
@@ -248,7 +258,7 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
         let listening = server.addrs().first().copied().unwrap_or(address);
         // Printed only now that it is true: scripts and people wait for this line.
         println!("Listening on http://{listening} (docs at http://{listening}/docs/)");
-        views::buffer::spawn_flusher(server_services.app, server_services.views, flush_every);
+        server_services.spawn_background();
         // actix stops gracefully on SIGTERM and SIGINT: it finishes the requests in
         // flight, then `run` returns.
         server

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::str::FromStr;
 
 use crate::http::client_ip::TrustedProxies;
+use crate::site::SiteSettings;
 
 /// The settings of one running server. Names match `.env.example`.
 #[derive(Debug, Clone)]
@@ -50,6 +51,8 @@ pub struct Config {
     pub counters_max_lag_seconds: u64,
     /// Uploads: limits, where the files go, how they are served.
     pub media: MediaSettings,
+    /// The public web site: its address and where article pages are (`site.rs`).
+    pub site: SiteSettings,
 }
 
 /// The media library's settings (`MEDIA_*`).
@@ -145,6 +148,7 @@ impl Config {
             response_cache_mb: parse(&lookup, "RESPONSE_CACHE_MB", 64)?,
             counters_max_lag_seconds: positive(&lookup, "COUNTERS_MAX_LAG_SECONDS", 10)?,
             media: media(&lookup)?,
+            site: SiteSettings::from_lookup(&lookup)?,
         })
     }
 

@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod search;
 pub mod seed;
 pub mod sessions;
+pub mod site;
 pub mod state;
 pub mod tags;
 pub mod time;

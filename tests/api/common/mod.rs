@@ -15,13 +15,14 @@ use newsroom::auth::Role;
 use newsroom::config::Config;
 use newsroom::db::Db;
 use newsroom::seed;
-use newsroom::views;
 
 pub const ADMIN_EMAIL: &str = "admin@example.com";
 pub const ADMIN_PASSWORD: &str = "admin password 123";
 pub const JWT_SECRET: &str = "test secret that is long enough for HS256 keys";
 /// The password of the users that `create_user` and `user` make.
 pub const USER_PASSWORD: &str = "password 1234";
+/// The public site of every test app (`SITE_URL`); pass `("SITE_URL", "")` for none.
+pub const SITE_URL: &str = "https://news.example.com";
 
 pub struct TestApp {
     pub server: TestServer,
@@ -134,6 +135,7 @@ impl TestApp {
             ("RATE_LIMIT_LOGINS_PER_ADDRESS_PER_MINUTE", "1000"),
             ("DB_POOL_SIZE", "4"),
             ("MEDIA_DIR", &media_dir),
+            ("SITE_URL", SITE_URL),
         ]
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -155,10 +157,9 @@ impl TestApp {
             seed::demo(&db, &config.media, ADMIN_EMAIL, None, articles).expect("demo content");
         }
         let secret = config.jwt_secret.clone().expect("a JWT secret");
-        let flush_every = Duration::from_millis(config.view_flush_interval_ms);
         let services = Services::new(db, &secret, config).expect("the media store");
-        // As `serve` does: buffered views reach the database every flush interval.
-        views::buffer::spawn_flusher(services.app.clone(), services.views.clone(), flush_every);
+        // As `serve` does: buffered views reach the database, and the rest.
+        services.spawn_background();
         let server = actix_test::start(move || app::build(services.clone()));
         let mut app = Self {
             server,
