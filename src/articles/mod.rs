@@ -1,5 +1,6 @@
 //! Articles: the publishing resource, and the lists front ends build pages from.
 
+pub mod announce;
 pub mod content;
 pub mod model;
 pub mod queries;

@@ -14,6 +14,7 @@ use crate::error::{ApiError, FieldError};
 use crate::http::patch::present;
 use crate::http::{Change, Timestamp};
 use crate::media::model::{Media, Rendition};
+use crate::site::ArticlePlace;
 use crate::tags::model::{TagKey, TagRef, tag_keys};
 
 crate::text_enum! {
@@ -322,6 +323,20 @@ impl ArticleSummary {
             reading_time_minutes: row.reading_time_minutes,
             created_at: row.created_at.into(),
             updated_at: row.updated_at.into(),
+        }
+    }
+
+    /// What the article's address on the site is made of (`ARTICLE_URL_TEMPLATE`).
+    pub fn place(&self) -> ArticlePlace<'_> {
+        ArticlePlace {
+            id: self.id,
+            slug: &self.slug,
+            category: self
+                .category
+                .as_ref()
+                .map(|category| category.slug.as_str()),
+            author: &self.author.slug,
+            date: self.published_at.map_or(self.created_at.0, |at| at.0),
         }
     }
 }

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::announce;
 use super::model::{
     Article, ArticlePatch, ArticlePatchBody, ArticleRow, ArticleSummary, NewArticle, NewArticleBody,
 };
@@ -21,6 +22,7 @@ use crate::http::query::repeated;
 use crate::http::{Json, ListParams, Paginated, Query, Timestamp, created, pagination};
 use crate::state::AppState;
 use crate::tags::queries as tags;
+use crate::time::now;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(list_articles)
@@ -289,10 +291,12 @@ pub async fn create_article(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::WriteArticles)?;
     let new = NewArticle::try_from(body.0)?;
+    let site = state.config.site.clone();
     let article = state
         .db
         .write(move |conn| {
             let id = queries::insert(conn, new, caller.user_id)?;
+            announce::after_write(conn, id, &site, now())?;
             visible_article(conn, Key::Id(id), MaybeCaller(Some(caller)))
         })
         .await?;
@@ -329,11 +333,13 @@ pub async fn update_article(
 ) -> Result<web::Json<Article>, ApiError> {
     let id = id.into_inner();
     let patch = ArticlePatch::try_from(body.0)?;
+    let site = state.config.site.clone();
     let article = state
         .db
         .write(move |conn| {
             editable(conn, id, caller)?;
             queries::update(conn, id, patch)?;
+            announce::after_write(conn, id, &site, now())?;
             visible_article(conn, Key::Id(id), MaybeCaller(Some(caller)))
         })
         .await?;
@@ -357,10 +363,12 @@ pub async fn delete_article(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = id.into_inner();
+    let site = state.config.site.clone();
     state
         .db
         .write(move |conn| {
             editable(conn, id, caller)?;
+            announce::before_delete(conn, id, &site)?;
             queries::delete(conn, id)
         })
         .await?;

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
+use super::announce;
 use super::model::{
     Comment, CommentPatch, CommentPatchBody, CommentStatus, ModeratedComment, NewComment,
     NewCommentBody, PostedComment, Sender,
@@ -129,7 +130,11 @@ pub async fn post_comment(
     };
     let row = state
         .db
-        .write(move |conn| queries::post(conn, record, posting, caller))
+        .write(move |conn| {
+            let row = queries::post(conn, record, posting, caller)?;
+            announce::posted(conn, &row)?;
+            Ok(row)
+        })
         .await?;
     let posted = PostedComment {
         status: answered,
@@ -234,8 +239,11 @@ pub async fn moderate_comment(
     let row = state
         .db
         .write(move |conn| {
+            let before = queries::find(conn, id)?.status;
             queries::update(conn, id, patch)?;
-            queries::find(conn, id)
+            let row = queries::find(conn, id)?;
+            announce::moderated(conn, before, &row)?;
+            Ok(row)
         })
         .await?;
     Ok(web::Json(row.into()))

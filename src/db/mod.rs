@@ -68,6 +68,9 @@ pub struct Db {
     public: Arc<PublicVersion>,
     /// The SQLite file behind the pool, watched for deletion and replacement.
     file: Option<Arc<DatabaseFile>>,
+    /// Counts the writes this process has heard of: its own, and on PostgreSQL other
+    /// instances' new events. Followers of the `events` table wait on it.
+    writes: Arc<tokio::sync::watch::Sender<u64>>,
 }
 
 /// How long a request waits for a connection before it is told to come back (`503`).
@@ -103,12 +106,13 @@ impl Db {
             write_lock: Arc::new(Mutex::new(())),
             public: Arc::new(PublicVersion::default()),
             file,
+            writes: Arc::new(tokio::sync::watch::Sender::new(0)),
         };
         db.migrate()?;
         db.read_blocking(|conn| Ok(db.public.refresh(conn, crate::time::now())?))
             .map_err(|error| cannot_open(error.to_string()))?;
         if on_postgres {
-            postgres::listen(url.to_owned(), &db.public).map_err(cannot_open)?;
+            postgres::listen(url.to_owned(), &db.public, &db.writes).map_err(cannot_open)?;
         }
         Ok(db)
     }
@@ -189,6 +193,8 @@ impl Db {
             // bound; the write itself succeeded.
             tracing::warn!(%error, "could not read the public content version");
         }
+        self.writes
+            .send_modify(|count| *count = count.wrapping_add(1));
         Ok(value)
     }
 
@@ -214,6 +220,14 @@ impl Db {
             }
             AnyConnection::Sqlite(_) => Ok(()),
         })
+    }
+
+    /// Changes whenever a write may have recorded events: every write of this process,
+    /// and on PostgreSQL every new event of another instance. A follower of the `events`
+    /// table reads after each change (and now and then regardless: a change seen while
+    /// reading is not missed, since `changed` compares with the last value seen).
+    pub fn writes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.writes.subscribe()
     }
 
     /// The public content version as last read: what cached public responses are keyed on.

@@ -17,6 +17,14 @@ use super::version::PublicVersion;
 /// How often the listener looks for notifications: the bound on how stale another
 /// instance's write can leave this one's cached public responses.
 pub const POLL: Duration = Duration::from_millis(5);
+/// The channels listened to: the public content version moved; an event was recorded
+/// (`migrations/postgres/2026-11-30-000004_events`).
+const PUBLIC_VERSION: &str = "public_version";
+const EVENTS: &str = "newsroom_events";
+
+type WritesSender = tokio::sync::watch::Sender<u64>;
+type Writes = Arc<WritesSender>;
+
 /// How often the listener checks that its connection still works.
 const CHECK_EVERY: Duration = Duration::from_secs(1);
 /// How long it waits before connecting again after losing its connection.
@@ -26,9 +34,10 @@ const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 /// writes until the database is closed. Whenever the listener has lost its connection,
 /// nothing public is served from the cache, since another instance's write could go
 /// unheard.
-pub fn listen(url: String, public: &Arc<PublicVersion>) -> Result<(), String> {
+pub fn listen(url: String, public: &Arc<PublicVersion>, writes: &Writes) -> Result<(), String> {
     let conn = connect(&url)?;
     let public = Arc::downgrade(public);
+    let writes = Arc::downgrade(writes);
     std::thread::Builder::new()
         .name("public-version".to_owned())
         .spawn(move || {
@@ -38,7 +47,7 @@ pub fn listen(url: String, public: &Arc<PublicVersion>) -> Result<(), String> {
                     Some(conn) => Ok(conn),
                     None => connect(&url),
                 };
-                let lost = listening.and_then(|conn| hear(conn, &public));
+                let lost = listening.and_then(|conn| hear(conn, &public, &writes));
                 // The database was closed (the server or the test stopped): so is this.
                 let Some(version) = public.upgrade() else {
                     return;
@@ -58,15 +67,21 @@ pub fn listen(url: String, public: &Arc<PublicVersion>) -> Result<(), String> {
 fn connect(url: &str) -> Result<AnyConnection, String> {
     let conn = PgConnection::establish(url).map_err(|error| error.to_string())?;
     let mut conn = AnyConnection::Postgres(conn);
-    diesel::sql_query("LISTEN public_version")
-        .execute(&mut conn)
-        .map_err(|error| error.to_string())?;
+    for channel in [PUBLIC_VERSION, EVENTS] {
+        diesel::sql_query(format!("LISTEN {channel}"))
+            .execute(&mut conn)
+            .map_err(|error| error.to_string())?;
+    }
     Ok(conn)
 }
 
 /// Reads the version again whenever another write moves it, until the connection is lost
 /// (an error) or the database is closed (`Ok`).
-fn hear(mut conn: AnyConnection, public: &Weak<PublicVersion>) -> Result<(), String> {
+fn hear(
+    mut conn: AnyConnection,
+    public: &Weak<PublicVersion>,
+    writes: &Weak<WritesSender>,
+) -> Result<(), String> {
     let Some(version) = public.upgrade() else {
         return Ok(());
     };
@@ -80,13 +95,21 @@ fn hear(mut conn: AnyConnection, public: &Weak<PublicVersion>) -> Result<(), Str
             return Err("not a PostgreSQL connection".to_owned());
         };
         let mut heard = false;
+        let mut new_events = false;
         for notification in pg.notifications_iter() {
-            notification.map_err(|error| error.to_string())?;
-            heard = true;
+            let notification = notification.map_err(|error| error.to_string())?;
+            if notification.channel == EVENTS {
+                new_events = true;
+            } else {
+                heard = true;
+            }
         }
         let Some(version) = public.upgrade() else {
             return Ok(());
         };
+        if new_events && let Some(writes) = writes.upgrade() {
+            writes.send_modify(|count| *count = count.wrapping_add(1));
+        }
         if heard {
             refresh(&mut conn, &version)?;
         } else if checked.elapsed() >= CHECK_EVERY {

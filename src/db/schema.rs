@@ -67,6 +67,7 @@ diesel::table! {
         comment_count -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        announced_at -> Nullable<Timestamp>,
     }
 }
 
@@ -167,5 +168,14 @@ diesel::table! {
     public_version (id) {
         id -> BigInt,
         version -> BigInt,
+    }
+}
+
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        kind -> Text,
+        data -> Text,
+        created_at -> Timestamp,
     }
 }

@@ -15,6 +15,7 @@ use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use std::collections::{HashMap, HashSet};
 
+use crate::articles::announce;
 use crate::articles::content;
 use crate::articles::model::{ArticleRecord, ContentFormat};
 use crate::articles::queries as articles;
@@ -244,6 +245,8 @@ pub fn demo_articles(db: &Db, media: &MediaSettings, count: usize) -> Result<(),
             }
             progress.set_message("tagging");
             tag_articles(conn, &mut rng, newest_before.unwrap_or(0))?;
+            // Loaded content is not news: only scheduled ones will be told, when due.
+            announce::mark_all_announced(conn, now)?;
             progress.set_message("indexing for search");
             Ok::<_, ApiError>(())
         })

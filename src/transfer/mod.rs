@@ -15,6 +15,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use std::io::{BufRead, Write};
 
+use crate::articles::announce;
 use crate::db::schema::{articles, categories, tags, users};
 use crate::db::{self, Conn, Db};
 use crate::error::ApiError;
@@ -107,6 +108,8 @@ pub fn import(db: &Db, input: &mut dyn BufRead) -> Result<Counts, ApiError> {
         let mut lines = Lines { input, number: 0 };
         lines.header()?;
         let counts = fulltext::fts::bulk_load(conn, |conn| Loader::default().run(conn, lines))?;
+        // A moved site's articles are not news: only scheduled ones will be told, when due.
+        announce::mark_all_announced(conn, crate::time::now())?;
         db::continue_ids_after_explicit_ones(conn).map_err(|error| {
             refused(format!(
                 "cannot move the ids past the imported ones: {error}"
