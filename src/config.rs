@@ -148,7 +148,7 @@ impl Config {
             response_cache_mb: parse(&lookup, "RESPONSE_CACHE_MB", 64)?,
             counters_max_lag_seconds: positive(&lookup, "COUNTERS_MAX_LAG_SECONDS", 10)?,
             media: media(&lookup)?,
-            site: SiteSettings::from_lookup(&lookup)?,
+            site: SiteSettings::from_lookup(&lookup).map_err(ConfigError)?,
         })
     }
 

@@ -5,8 +5,6 @@
 
 use chrono::{Datelike, NaiveDateTime};
 
-use crate::config::ConfigError;
-
 /// The default of `ARTICLE_URL_TEMPLATE`: the front end's article page (`examples/news-site`).
 pub const DEFAULT_ARTICLE_URL_TEMPLATE: &str = "{site}/{category}/{slug}";
 /// What `{category}` becomes for an article without one, as in WordPress.
@@ -41,7 +39,7 @@ pub struct ArticlePlace<'a> {
 impl SiteSettings {
     /// Reads `SITE_URL`, `SITE_NAME`, `ARTICLE_URL_TEMPLATE` and `FEED_CONTENT`. A setting
     /// that only makes sense with `SITE_URL` is refused without it, naming it.
-    pub fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    pub fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, String> {
         let url = lookup("SITE_URL")
             .filter(|url| !url.trim().is_empty())
             .map(|url| site_url(&url))
@@ -50,27 +48,27 @@ impl SiteSettings {
         let article_url =
             UrlTemplate::parse(template.as_deref().unwrap_or(DEFAULT_ARTICLE_URL_TEMPLATE))?;
         if url.is_none() && article_url.uses_site() && template.is_some() {
-            return Err(ConfigError(
+            return Err(
                 "ARTICLE_URL_TEMPLATE uses {site} but SITE_URL is not set: set SITE_URL to the \
                  public address of the site (such as https://news.example.com)"
                     .to_owned(),
-            ));
+            );
         }
         let feed_full_content = match lookup("FEED_CONTENT").as_deref().map(str::trim) {
             None | Some("full") => true,
             Some("excerpt") => false,
             Some(other) => {
-                return Err(ConfigError(format!(
+                return Err(format!(
                     "FEED_CONTENT must be full or excerpt, not `{other}`"
-                )));
+                ));
             }
         };
         if url.is_none() && lookup("FEED_CONTENT").is_some() {
-            return Err(ConfigError(
+            return Err(
                 "FEED_CONTENT is set but SITE_URL is not: feeds need the site's address; set \
                  SITE_URL (such as https://news.example.com)"
                     .to_owned(),
-            ));
+            );
         }
         Ok(Self {
             url,
@@ -98,7 +96,7 @@ impl SiteSettings {
 
 /// `SITE_URL`: an absolute `http(s)` address with a host and no query or fragment; a
 /// trailing `/` is dropped so that paths can be appended.
-fn site_url(value: &str) -> Result<String, ConfigError> {
+fn site_url(value: &str) -> Result<String, String> {
     let trimmed = value.trim().trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")
@@ -112,10 +110,10 @@ fn site_url(value: &str) -> Result<String, ConfigError> {
     if valid {
         Ok(trimmed.to_owned())
     } else {
-        Err(ConfigError(format!(
+        Err(format!(
             "SITE_URL must be the site's public address, such as https://news.example.com \
              (http or https, a host, optionally a path; no query), not `{value}`"
-        )))
+        ))
     }
 }
 
@@ -152,13 +150,13 @@ impl UrlTemplate {
     /// Refuses an unknown placeholder, an unclosed brace, and a template that cannot tell
     /// two articles apart (neither `{slug}` nor `{id}`) or does not give an absolute
     /// address (neither `{site}` first nor `http(s)://`).
-    pub fn parse(template: &str) -> Result<Self, ConfigError> {
+    pub fn parse(template: &str) -> Result<Self, String> {
         let refuse = |why: &str| {
-            ConfigError(format!(
+            format!(
                 "ARTICLE_URL_TEMPLATE {why}: use {{site}}, {{category}}, {{slug}}, {{id}}, \
                  {{author}}, {{year}}, {{month}} and {{day}}, such as \
                  {DEFAULT_ARTICLE_URL_TEMPLATE}, not `{template}`"
-            ))
+            )
         };
         let mut parts = Vec::new();
         let mut rest = template.trim();
@@ -227,7 +225,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn settings(pairs: &[(&str, &str)]) -> Result<SiteSettings, ConfigError> {
+    fn settings(pairs: &[(&str, &str)]) -> Result<SiteSettings, String> {
         let map: HashMap<&str, &str> = pairs.iter().copied().collect();
         SiteSettings::from_lookup(&|name| map.get(name).map(|v| (*v).to_owned()))
     }
@@ -245,7 +243,7 @@ mod tests {
     }
 
     #[test]
-    fn the_default_template_gives_category_and_slug() -> Result<(), ConfigError> {
+    fn the_default_template_gives_category_and_slug() -> Result<(), String> {
         let site = settings(&[("SITE_URL", "https://news.example.com/")])?;
         assert_eq!(
             site.article_url(place(Some("world"))).as_deref(),
@@ -259,7 +257,7 @@ mod tests {
     }
 
     #[test]
-    fn every_placeholder_renders() -> Result<(), ConfigError> {
+    fn every_placeholder_renders() -> Result<(), String> {
         let site = settings(&[
             ("SITE_URL", "http://127.0.0.1:8080/news"),
             (
@@ -276,7 +274,7 @@ mod tests {
 
     #[test]
     fn without_site_url_there_is_no_address_and_settings_that_need_it_are_refused()
-    -> Result<(), ConfigError> {
+    -> Result<(), String> {
         assert!(settings(&[])?.article_url(place(None)).is_none());
         assert!(settings(&[("ARTICLE_URL_TEMPLATE", "{site}/{slug}")]).is_err());
         assert!(settings(&[("FEED_CONTENT", "excerpt")]).is_err());
@@ -301,9 +299,7 @@ mod tests {
             ("ARTICLE_URL_TEMPLATE", "{site}/{slug"),
             ("FEED_CONTENT", "some"),
         ] {
-            let error = settings(&[("SITE_URL", "https://a.example"), (name, value)])
-                .err()
-                .map(|e| e.0);
+            let error = settings(&[("SITE_URL", "https://a.example"), (name, value)]).err();
             assert!(
                 error.as_deref().is_some_and(|e| e.contains(name)),
                 "{name}={value}: {error:?}"
