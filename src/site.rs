@@ -24,7 +24,21 @@ pub struct SiteSettings {
     /// `FEED_CONTENT=full` puts each article's whole content in feeds; `excerpt` only the
     /// excerpt.
     pub feed_full_content: bool,
+    /// `SITE_LANGUAGE`: the language of the site's articles (a BCP 47 tag such as `en` or
+    /// `pt-BR`), for feeds and the news sitemap.
+    pub language: String,
+    /// `SITEMAP_PAGE_SIZE`: article addresses per sitemap page, 1 to 50,000 (the protocol's
+    /// limit).
+    pub sitemap_page_size: i64,
+    /// `API_URL`: the API's public address (scheme, host, optional path prefix in front of
+    /// `/api/v1`), for the links feeds and the sitemap index give to themselves. Unset: the
+    /// address each request came to (its `Host`, or `Forwarded`/`X-Forwarded-Host` from a
+    /// proxy).
+    pub api_url: Option<String>,
 }
+
+/// The protocol's limit of addresses in one sitemap file.
+pub const MAX_SITEMAP_PAGE_SIZE: i64 = 50_000;
 
 /// What an article's address is made of.
 #[derive(Debug, Clone, Copy)]
@@ -77,6 +91,12 @@ impl SiteSettings {
             name: lookup("SITE_NAME").unwrap_or_else(|| "Newsroom".to_owned()),
             article_url,
             feed_full_content,
+            language: language(lookup("SITE_LANGUAGE").as_deref())?,
+            sitemap_page_size: sitemap_page_size(lookup("SITEMAP_PAGE_SIZE").as_deref())?,
+            api_url: lookup("API_URL")
+                .filter(|url| !url.trim().is_empty())
+                .map(|url| absolute_url("API_URL", &url, "https://api.example.com"))
+                .transpose()?,
         })
     }
 
@@ -96,9 +116,52 @@ impl SiteSettings {
     }
 }
 
+/// `SITE_LANGUAGE`: a language tag (`en`, `pt-BR`, `zh-Hant`); `en` when unset.
+fn language(value: Option<&str>) -> Result<String, ConfigError> {
+    let Some(value) = value.map(str::trim) else {
+        return Ok("en".to_owned());
+    };
+    let mut parts = value.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let valid = (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err(ConfigError(format!(
+            "SITE_LANGUAGE must be a language tag such as en or pt-BR, not `{value}`"
+        )))
+    }
+}
+
+/// `SITEMAP_PAGE_SIZE`: 1 to 50,000; 50,000 when unset.
+fn sitemap_page_size(value: Option<&str>) -> Result<i64, ConfigError> {
+    let Some(value) = value else {
+        return Ok(MAX_SITEMAP_PAGE_SIZE);
+    };
+    value
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|size| (1..=MAX_SITEMAP_PAGE_SIZE).contains(size))
+        .ok_or_else(|| {
+            ConfigError(format!(
+                "SITEMAP_PAGE_SIZE must be a whole number from 1 to {MAX_SITEMAP_PAGE_SIZE}, \
+                 not `{value}`"
+            ))
+        })
+}
+
 /// `SITE_URL`: an absolute `http(s)` address with a host and no query or fragment; a
 /// trailing `/` is dropped so that paths can be appended.
 fn site_url(value: &str) -> Result<String, ConfigError> {
+    absolute_url("SITE_URL", value, "https://news.example.com")
+}
+
+/// A public base address setting (`SITE_URL`, `API_URL`), checked the same way.
+fn absolute_url(name: &str, value: &str, example: &str) -> Result<String, ConfigError> {
     let trimmed = value.trim().trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")
@@ -113,8 +176,8 @@ fn site_url(value: &str) -> Result<String, ConfigError> {
         Ok(trimmed.to_owned())
     } else {
         Err(ConfigError(format!(
-            "SITE_URL must be the site's public address, such as https://news.example.com \
-             (http or https, a host, optionally a path; no query), not `{value}`"
+            "{name} must be a public address, such as {example} (http or https, a host, \
+             optionally a path; no query), not `{value}`"
         )))
     }
 }
@@ -300,6 +363,10 @@ mod tests {
             ("ARTICLE_URL_TEMPLATE", "/{slug}"),
             ("ARTICLE_URL_TEMPLATE", "{site}/{slug"),
             ("FEED_CONTENT", "some"),
+            ("SITE_LANGUAGE", "english!"),
+            ("SITEMAP_PAGE_SIZE", "0"),
+            ("SITEMAP_PAGE_SIZE", "50001"),
+            ("API_URL", "api.example.com"),
         ] {
             let error = settings(&[("SITE_URL", "https://a.example"), (name, value)])
                 .err()

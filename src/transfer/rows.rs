@@ -17,6 +17,11 @@ use crate::db::schema::{
 /// `{"table":"users","row":{...}}`; the tables come in the order of their references.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "table", content = "row", rename_all = "snake_case")]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "entries are read and written one at a time, never held in bulk; boxing the \
+              article would only add an allocation per row"
+)]
 pub enum Entry {
     Users(User),
     Categories(Category),
@@ -189,6 +194,15 @@ pub struct Article {
     pub comment_count: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// These four are absent from exports made before share and SEO metadata.
+    #[serde(default)]
+    pub meta_title: Option<String>,
+    #[serde(default)]
+    pub meta_description: Option<String>,
+    #[serde(default)]
+    pub og_image_id: Option<i64>,
+    #[serde(default)]
+    pub canonical_url: Option<String>,
 }
 table_by_id!(Article, articles, Articles);
 
