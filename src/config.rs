@@ -93,6 +93,12 @@ pub const MIN_JWT_SECRET_BYTES: usize = 32;
 #[error("{0}")]
 pub struct ConfigError(pub String);
 
+impl From<crate::site::SettingError> for ConfigError {
+    fn from(error: crate::site::SettingError) -> Self {
+        Self(error.0)
+    }
+}
+
 impl Config {
     /// Reads the process environment, after loading `.env` when there is one.
     pub fn from_env() -> Result<Self, ConfigError> {

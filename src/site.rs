@@ -5,7 +5,11 @@
 
 use chrono::{Datelike, NaiveDateTime};
 
-use crate::config::ConfigError;
+/// A site setting that is present but unusable; the message names it. `config.rs` turns
+/// it into its `ConfigError` (this module sits below the configuration it is part of).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SettingError(pub String);
 
 /// The default of `ARTICLE_URL_TEMPLATE`: the front end's article page (`examples/news-site`).
 pub const DEFAULT_ARTICLE_URL_TEMPLATE: &str = "{site}/{category}/{slug}";
@@ -55,7 +59,7 @@ pub struct ArticlePlace<'a> {
 impl SiteSettings {
     /// Reads `SITE_URL`, `SITE_NAME`, `ARTICLE_URL_TEMPLATE` and `FEED_CONTENT`. A setting
     /// that only makes sense with `SITE_URL` is refused without it, naming it.
-    pub fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+    pub fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, SettingError> {
         let url = lookup("SITE_URL")
             .filter(|url| !url.trim().is_empty())
             .map(|url| site_url(&url))
@@ -64,7 +68,7 @@ impl SiteSettings {
         let article_url =
             UrlTemplate::parse(template.as_deref().unwrap_or(DEFAULT_ARTICLE_URL_TEMPLATE))?;
         if url.is_none() && article_url.uses_site() && template.is_some() {
-            return Err(ConfigError(
+            return Err(SettingError(
                 "ARTICLE_URL_TEMPLATE uses {site} but SITE_URL is not set: set SITE_URL to the \
                  public address of the site (such as https://news.example.com)"
                     .to_owned(),
@@ -74,13 +78,13 @@ impl SiteSettings {
             None | Some("full") => true,
             Some("excerpt") => false,
             Some(other) => {
-                return Err(ConfigError(format!(
+                return Err(SettingError(format!(
                     "FEED_CONTENT must be full or excerpt, not `{other}`"
                 )));
             }
         };
         if url.is_none() && lookup("FEED_CONTENT").is_some() {
-            return Err(ConfigError(
+            return Err(SettingError(
                 "FEED_CONTENT is set but SITE_URL is not: feeds need the site's address; set \
                  SITE_URL (such as https://news.example.com)"
                     .to_owned(),
@@ -117,7 +121,7 @@ impl SiteSettings {
 }
 
 /// `SITE_LANGUAGE`: a language tag (`en`, `pt-BR`, `zh-Hant`); `en` when unset.
-fn language(value: Option<&str>) -> Result<String, ConfigError> {
+fn language(value: Option<&str>) -> Result<String, SettingError> {
     let Some(value) = value.map(str::trim) else {
         return Ok("en".to_owned());
     };
@@ -130,14 +134,14 @@ fn language(value: Option<&str>) -> Result<String, ConfigError> {
     if valid {
         Ok(value.to_owned())
     } else {
-        Err(ConfigError(format!(
+        Err(SettingError(format!(
             "SITE_LANGUAGE must be a language tag such as en or pt-BR, not `{value}`"
         )))
     }
 }
 
 /// `SITEMAP_PAGE_SIZE`: 1 to 50,000; 50,000 when unset.
-fn sitemap_page_size(value: Option<&str>) -> Result<i64, ConfigError> {
+fn sitemap_page_size(value: Option<&str>) -> Result<i64, SettingError> {
     let Some(value) = value else {
         return Ok(MAX_SITEMAP_PAGE_SIZE);
     };
@@ -147,7 +151,7 @@ fn sitemap_page_size(value: Option<&str>) -> Result<i64, ConfigError> {
         .ok()
         .filter(|size| (1..=MAX_SITEMAP_PAGE_SIZE).contains(size))
         .ok_or_else(|| {
-            ConfigError(format!(
+            SettingError(format!(
                 "SITEMAP_PAGE_SIZE must be a whole number from 1 to {MAX_SITEMAP_PAGE_SIZE}, \
                  not `{value}`"
             ))
@@ -156,12 +160,12 @@ fn sitemap_page_size(value: Option<&str>) -> Result<i64, ConfigError> {
 
 /// `SITE_URL`: an absolute `http(s)` address with a host and no query or fragment; a
 /// trailing `/` is dropped so that paths can be appended.
-fn site_url(value: &str) -> Result<String, ConfigError> {
+fn site_url(value: &str) -> Result<String, SettingError> {
     absolute_url("SITE_URL", value, "https://news.example.com")
 }
 
 /// A public base address setting (`SITE_URL`, `API_URL`), checked the same way.
-fn absolute_url(name: &str, value: &str, example: &str) -> Result<String, ConfigError> {
+fn absolute_url(name: &str, value: &str, example: &str) -> Result<String, SettingError> {
     let trimmed = value.trim().trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")
@@ -175,7 +179,7 @@ fn absolute_url(name: &str, value: &str, example: &str) -> Result<String, Config
     if valid {
         Ok(trimmed.to_owned())
     } else {
-        Err(ConfigError(format!(
+        Err(SettingError(format!(
             "{name} must be a public address, such as {example} (http or https, a host, \
              optionally a path; no query), not `{value}`"
         )))
@@ -215,9 +219,9 @@ impl UrlTemplate {
     /// Refuses an unknown placeholder, an unclosed brace, and a template that cannot tell
     /// two articles apart (neither `{slug}` nor `{id}`) or does not give an absolute
     /// address (neither `{site}` first nor `http(s)://`).
-    pub fn parse(template: &str) -> Result<Self, ConfigError> {
+    pub fn parse(template: &str) -> Result<Self, SettingError> {
         let refuse = |why: &str| {
-            ConfigError(format!(
+            SettingError(format!(
                 "ARTICLE_URL_TEMPLATE {why}: use {{site}}, {{category}}, {{slug}}, {{id}}, \
                  {{author}}, {{year}}, {{month}} and {{day}}, such as \
                  {DEFAULT_ARTICLE_URL_TEMPLATE}, not `{template}`"
@@ -290,7 +294,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn settings(pairs: &[(&str, &str)]) -> Result<SiteSettings, ConfigError> {
+    fn settings(pairs: &[(&str, &str)]) -> Result<SiteSettings, SettingError> {
         let map: HashMap<&str, &str> = pairs.iter().copied().collect();
         SiteSettings::from_lookup(&|name| map.get(name).map(|v| (*v).to_owned()))
     }
@@ -308,7 +312,7 @@ mod tests {
     }
 
     #[test]
-    fn the_default_template_gives_category_and_slug() -> Result<(), ConfigError> {
+    fn the_default_template_gives_category_and_slug() -> Result<(), SettingError> {
         let site = settings(&[("SITE_URL", "https://news.example.com/")])?;
         assert_eq!(
             site.article_url(place(Some("world"))).as_deref(),
@@ -322,7 +326,7 @@ mod tests {
     }
 
     #[test]
-    fn every_placeholder_renders() -> Result<(), ConfigError> {
+    fn every_placeholder_renders() -> Result<(), SettingError> {
         let site = settings(&[
             ("SITE_URL", "http://127.0.0.1:8080/news"),
             (
@@ -339,7 +343,7 @@ mod tests {
 
     #[test]
     fn without_site_url_there_is_no_address_and_settings_that_need_it_are_refused()
-    -> Result<(), ConfigError> {
+    -> Result<(), SettingError> {
         assert!(settings(&[])?.article_url(place(None)).is_none());
         assert!(settings(&[("ARTICLE_URL_TEMPLATE", "{site}/{slug}")]).is_err());
         assert!(settings(&[("FEED_CONTENT", "excerpt")]).is_err());
