@@ -122,7 +122,23 @@ bench_ceiling() {
         "article|one article by slug|/api/v1/articles/slug/$slug"
         "categories|categories|/api/v1/categories"
         "popular|popular (views, week)|/api/v1/articles/popular?by=views&window=week"
+        # Distribution (XML; nginx sends the same bytes, under its default type).
+        "rss|RSS feed|/api/v1/feeds/rss"
+        "atom|Atom feed|/api/v1/feeds/atom"
+        "sitemap|sitemap index|/api/v1/sitemap.xml"
+        "sitemap-1|sitemap page 1|/api/v1/sitemaps/articles-1.xml"
+        "news|news sitemap|/api/v1/sitemap-news.xml"
     )
+    # CEILING_ONLY (a regex over the names before the first `|`, such as
+    # `rss|atom|sitemap|news`) keeps only those endpoints.
+    if [[ -n "${CEILING_ONLY:-}" ]]; then
+        local kept=() candidate
+        for candidate in "${endpoints[@]}"; do
+            [[ "${candidate%%|*}" =~ ^(${CEILING_ONLY})$ ]] && kept+=("$candidate")
+        done
+        ((${#kept[@]} > 0)) || ceiling_die "CEILING_ONLY=$CEILING_ONLY names no endpoint"
+        endpoints=("${kept[@]}")
+    fi
     local entry file name path status encoding
     for entry in "${endpoints[@]}"; do
         IFS='|' read -r file name path <<<"$entry"

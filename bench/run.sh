@@ -89,6 +89,7 @@ BASE="http://127.0.0.1:$PORT"
 # X-Forwarded-For, as a client counts one view per article within VIEW_DEDUP_SECONDS.
 start_server() {
     DATABASE_URL="$DB" BIND_ADDRESS="127.0.0.1:$PORT" RUST_LOG=warn RATE_LIMIT_COMMENTS_PER_MINUTE=100000 TRUSTED_PROXIES=1 \
+        SITE_URL=https://news.example.com \
         JWT_SECRET=bench-secret-bench-secret-bench-secret-0123 "$BIN" serve >>"$WORK/server.log" 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 100); do curl -sf "$BASE/ready" >/dev/null && break; sleep 0.1; done

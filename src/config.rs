@@ -93,6 +93,12 @@ pub const MIN_JWT_SECRET_BYTES: usize = 32;
 #[error("{0}")]
 pub struct ConfigError(pub String);
 
+impl From<crate::site::SettingError> for ConfigError {
+    fn from(error: crate::site::SettingError) -> Self {
+        Self(error.0)
+    }
+}
+
 impl Config {
     /// Reads the process environment, after loading `.env` when there is one.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -148,7 +154,7 @@ impl Config {
             response_cache_mb: parse(&lookup, "RESPONSE_CACHE_MB", 64)?,
             counters_max_lag_seconds: positive(&lookup, "COUNTERS_MAX_LAG_SECONDS", 10)?,
             media: media(&lookup)?,
-            site: SiteSettings::from_lookup(&lookup).map_err(ConfigError)?,
+            site: SiteSettings::from_lookup(&lookup)?,
         })
     }
 

@@ -14,6 +14,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod feeds;
 pub mod fulltext;
 pub mod http;
 pub mod media;

@@ -40,6 +40,7 @@ use utoipa::{Modify, OpenApi as _};
         (name = "comments", description = "Replies to articles, and their moderation"),
         (name = "views", description = "View counts and the Trending / Most commented lists"),
         (name = "search", description = "Full-text search over published articles"),
+        (name = "distribution", description = "RSS and Atom feeds, sitemaps and the Google News sitemap, for readers and search engines"),
         (name = "service", description = "Liveness and readiness"),
     )
 )]

@@ -5,6 +5,12 @@
 
 use chrono::{Datelike, NaiveDateTime};
 
+/// A site setting that is present but unusable; the message names it. `config.rs` turns
+/// it into its `ConfigError` (this module sits below the configuration it is part of).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SettingError(pub String);
+
 /// The default of `ARTICLE_URL_TEMPLATE`: the front end's article page (`examples/news-site`).
 pub const DEFAULT_ARTICLE_URL_TEMPLATE: &str = "{site}/{category}/{slug}";
 /// What `{category}` becomes for an article without one, as in WordPress.
@@ -22,7 +28,21 @@ pub struct SiteSettings {
     /// `FEED_CONTENT=full` puts each article's whole content in feeds; `excerpt` only the
     /// excerpt.
     pub feed_full_content: bool,
+    /// `SITE_LANGUAGE`: the language of the site's articles (a BCP 47 tag such as `en` or
+    /// `pt-BR`), for feeds and the news sitemap.
+    pub language: String,
+    /// `SITEMAP_PAGE_SIZE`: article addresses per sitemap page, 1 to 50,000 (the protocol's
+    /// limit).
+    pub sitemap_page_size: i64,
+    /// `API_URL`: the API's public address (scheme, host, optional path prefix in front of
+    /// `/api/v1`), for the links feeds and the sitemap index give to themselves. Unset: the
+    /// address each request came to (its `Host`, or `Forwarded`/`X-Forwarded-Host` from a
+    /// proxy).
+    pub api_url: Option<String>,
 }
+
+/// The protocol's limit of addresses in one sitemap file.
+pub const MAX_SITEMAP_PAGE_SIZE: i64 = 50_000;
 
 /// What an article's address is made of.
 #[derive(Debug, Clone, Copy)]
@@ -39,7 +59,7 @@ pub struct ArticlePlace<'a> {
 impl SiteSettings {
     /// Reads `SITE_URL`, `SITE_NAME`, `ARTICLE_URL_TEMPLATE` and `FEED_CONTENT`. A setting
     /// that only makes sense with `SITE_URL` is refused without it, naming it.
-    pub fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+    pub fn from_lookup(lookup: &impl Fn(&str) -> Option<String>) -> Result<Self, SettingError> {
         let url = lookup("SITE_URL")
             .filter(|url| !url.trim().is_empty())
             .map(|url| site_url(&url))
@@ -48,33 +68,39 @@ impl SiteSettings {
         let article_url =
             UrlTemplate::parse(template.as_deref().unwrap_or(DEFAULT_ARTICLE_URL_TEMPLATE))?;
         if url.is_none() && article_url.uses_site() && template.is_some() {
-            return Err(
+            return Err(SettingError(
                 "ARTICLE_URL_TEMPLATE uses {site} but SITE_URL is not set: set SITE_URL to the \
                  public address of the site (such as https://news.example.com)"
                     .to_owned(),
-            );
+            ));
         }
         let feed_full_content = match lookup("FEED_CONTENT").as_deref().map(str::trim) {
             None | Some("full") => true,
             Some("excerpt") => false,
             Some(other) => {
-                return Err(format!(
+                return Err(SettingError(format!(
                     "FEED_CONTENT must be full or excerpt, not `{other}`"
-                ));
+                )));
             }
         };
         if url.is_none() && lookup("FEED_CONTENT").is_some() {
-            return Err(
+            return Err(SettingError(
                 "FEED_CONTENT is set but SITE_URL is not: feeds need the site's address; set \
                  SITE_URL (such as https://news.example.com)"
                     .to_owned(),
-            );
+            ));
         }
         Ok(Self {
             url,
             name: lookup("SITE_NAME").unwrap_or_else(|| "Newsroom".to_owned()),
             article_url,
             feed_full_content,
+            language: language(lookup("SITE_LANGUAGE").as_deref())?,
+            sitemap_page_size: sitemap_page_size(lookup("SITEMAP_PAGE_SIZE").as_deref())?,
+            api_url: lookup("API_URL")
+                .filter(|url| !url.trim().is_empty())
+                .map(|url| absolute_url("API_URL", &url, "https://api.example.com"))
+                .transpose()?,
         })
     }
 
@@ -94,9 +120,52 @@ impl SiteSettings {
     }
 }
 
+/// `SITE_LANGUAGE`: a language tag (`en`, `pt-BR`, `zh-Hant`); `en` when unset.
+fn language(value: Option<&str>) -> Result<String, SettingError> {
+    let Some(value) = value.map(str::trim) else {
+        return Ok("en".to_owned());
+    };
+    let mut parts = value.split('-');
+    let primary = parts.next().unwrap_or_default();
+    let valid = (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts
+            .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if valid {
+        Ok(value.to_owned())
+    } else {
+        Err(SettingError(format!(
+            "SITE_LANGUAGE must be a language tag such as en or pt-BR, not `{value}`"
+        )))
+    }
+}
+
+/// `SITEMAP_PAGE_SIZE`: 1 to 50,000; 50,000 when unset.
+fn sitemap_page_size(value: Option<&str>) -> Result<i64, SettingError> {
+    let Some(value) = value else {
+        return Ok(MAX_SITEMAP_PAGE_SIZE);
+    };
+    value
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|size| (1..=MAX_SITEMAP_PAGE_SIZE).contains(size))
+        .ok_or_else(|| {
+            SettingError(format!(
+                "SITEMAP_PAGE_SIZE must be a whole number from 1 to {MAX_SITEMAP_PAGE_SIZE}, \
+                 not `{value}`"
+            ))
+        })
+}
+
 /// `SITE_URL`: an absolute `http(s)` address with a host and no query or fragment; a
 /// trailing `/` is dropped so that paths can be appended.
-fn site_url(value: &str) -> Result<String, String> {
+fn site_url(value: &str) -> Result<String, SettingError> {
+    absolute_url("SITE_URL", value, "https://news.example.com")
+}
+
+/// A public base address setting (`SITE_URL`, `API_URL`), checked the same way.
+fn absolute_url(name: &str, value: &str, example: &str) -> Result<String, SettingError> {
     let trimmed = value.trim().trim_end_matches('/');
     let rest = trimmed
         .strip_prefix("https://")
@@ -110,10 +179,10 @@ fn site_url(value: &str) -> Result<String, String> {
     if valid {
         Ok(trimmed.to_owned())
     } else {
-        Err(format!(
-            "SITE_URL must be the site's public address, such as https://news.example.com \
-             (http or https, a host, optionally a path; no query), not `{value}`"
-        ))
+        Err(SettingError(format!(
+            "{name} must be a public address, such as {example} (http or https, a host, \
+             optionally a path; no query), not `{value}`"
+        )))
     }
 }
 
@@ -150,13 +219,13 @@ impl UrlTemplate {
     /// Refuses an unknown placeholder, an unclosed brace, and a template that cannot tell
     /// two articles apart (neither `{slug}` nor `{id}`) or does not give an absolute
     /// address (neither `{site}` first nor `http(s)://`).
-    pub fn parse(template: &str) -> Result<Self, String> {
+    pub fn parse(template: &str) -> Result<Self, SettingError> {
         let refuse = |why: &str| {
-            format!(
+            SettingError(format!(
                 "ARTICLE_URL_TEMPLATE {why}: use {{site}}, {{category}}, {{slug}}, {{id}}, \
                  {{author}}, {{year}}, {{month}} and {{day}}, such as \
                  {DEFAULT_ARTICLE_URL_TEMPLATE}, not `{template}`"
-            )
+            ))
         };
         let mut parts = Vec::new();
         let mut rest = template.trim();
@@ -225,7 +294,7 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn settings(pairs: &[(&str, &str)]) -> Result<SiteSettings, String> {
+    fn settings(pairs: &[(&str, &str)]) -> Result<SiteSettings, SettingError> {
         let map: HashMap<&str, &str> = pairs.iter().copied().collect();
         SiteSettings::from_lookup(&|name| map.get(name).map(|v| (*v).to_owned()))
     }
@@ -243,7 +312,7 @@ mod tests {
     }
 
     #[test]
-    fn the_default_template_gives_category_and_slug() -> Result<(), String> {
+    fn the_default_template_gives_category_and_slug() -> Result<(), SettingError> {
         let site = settings(&[("SITE_URL", "https://news.example.com/")])?;
         assert_eq!(
             site.article_url(place(Some("world"))).as_deref(),
@@ -257,7 +326,7 @@ mod tests {
     }
 
     #[test]
-    fn every_placeholder_renders() -> Result<(), String> {
+    fn every_placeholder_renders() -> Result<(), SettingError> {
         let site = settings(&[
             ("SITE_URL", "http://127.0.0.1:8080/news"),
             (
@@ -274,7 +343,7 @@ mod tests {
 
     #[test]
     fn without_site_url_there_is_no_address_and_settings_that_need_it_are_refused()
-    -> Result<(), String> {
+    -> Result<(), SettingError> {
         assert!(settings(&[])?.article_url(place(None)).is_none());
         assert!(settings(&[("ARTICLE_URL_TEMPLATE", "{site}/{slug}")]).is_err());
         assert!(settings(&[("FEED_CONTENT", "excerpt")]).is_err());
@@ -298,8 +367,14 @@ mod tests {
             ("ARTICLE_URL_TEMPLATE", "/{slug}"),
             ("ARTICLE_URL_TEMPLATE", "{site}/{slug"),
             ("FEED_CONTENT", "some"),
+            ("SITE_LANGUAGE", "english!"),
+            ("SITEMAP_PAGE_SIZE", "0"),
+            ("SITEMAP_PAGE_SIZE", "50001"),
+            ("API_URL", "api.example.com"),
         ] {
-            let error = settings(&[("SITE_URL", "https://a.example"), (name, value)]).err();
+            let error = settings(&[("SITE_URL", "https://a.example"), (name, value)])
+                .err()
+                .map(|e| e.0);
             assert!(
                 error.as_deref().is_some_and(|e| e.contains(name)),
                 "{name}={value}: {error:?}"

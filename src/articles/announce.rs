@@ -134,7 +134,7 @@ fn record(conn: &mut Conn, id: i64, kind: EventKind, site: &SiteSettings) -> Res
 fn payload(summary: &ArticleSummary, site: &SiteSettings) -> Result<Value, ApiError> {
     let mut data = serde_json::to_value(summary).map_err(ApiError::internal)?;
     if let Value::Object(fields) = &mut data {
-        let url = site.article_url(summary.place());
+        let url = super::seo::page_url(site, summary);
         fields.insert("url".to_owned(), url.map_or(Value::Null, Value::String));
     }
     Ok(data)

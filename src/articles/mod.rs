@@ -5,3 +5,4 @@ pub mod content;
 pub mod model;
 pub mod queries;
 pub mod routes;
+pub mod seo;

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::seo::Seo;
 use crate::auth::Action;
 use crate::auth::policy::PublicFrom;
 use crate::db::schema::articles;
@@ -29,6 +30,10 @@ pub const MAX_TITLE_CHARS: usize = 300;
 pub const MAX_EXCERPT_CHARS: usize = 1000;
 pub const MAX_CONTENT_CHARS: usize = 500_000;
 pub const MAX_ALT_CHARS: usize = 500;
+/// Search engines show about 60 characters of a title and 160 of a description; a little
+/// more is allowed for languages with longer words, not whole paragraphs.
+pub const MAX_META_TITLE_CHARS: usize = 70;
+pub const MAX_META_DESCRIPTION_CHARS: usize = 200;
 
 /// An image linked by its URL, stored elsewhere: the form articles had before the media
 /// library, still accepted.
@@ -151,20 +156,25 @@ pub struct FeaturedImage {
 }
 
 impl FeaturedImage {
+    /// A media item in the shape of a featured image (`og_image` has the same shape).
+    pub fn from_media(media: Media) -> Self {
+        Self {
+            id: Some(media.id),
+            url: media.url,
+            alt: media.alt,
+            caption: media.caption,
+            credit: media.credit,
+            width: Some(media.width),
+            height: Some(media.height),
+            mime_type: Some(media.mime_type),
+            renditions: media.renditions,
+        }
+    }
+
     /// The article's image: its media item when it has one, else the linked image's columns.
     pub fn of(row: &ArticleRow, media: Option<Media>) -> Option<Self> {
         if let Some(media) = media {
-            return Some(Self {
-                id: Some(media.id),
-                url: media.url,
-                alt: media.alt,
-                caption: media.caption,
-                credit: media.credit,
-                width: Some(media.width),
-                height: Some(media.height),
-                mime_type: Some(media.mime_type),
-                renditions: media.renditions,
-            });
+            return Some(Self::from_media(media));
         }
         row.featured_image_url.clone().map(|url| Self {
             id: None,
@@ -226,6 +236,20 @@ pub struct ArticleRecord {
     pub reading_time_minutes: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub og_image_id: Option<i64>,
+    pub canonical_url: Option<String>,
+}
+
+/// The share and SEO overrides an editor set: only the full article shows them.
+#[derive(Debug, Clone, Default, Queryable, Selectable)]
+#[diesel(table_name = articles)]
+pub struct SeoColumns {
+    pub meta_title: Option<String>,
+    pub meta_description: Option<String>,
+    pub og_image_id: Option<i64>,
+    pub canonical_url: Option<String>,
 }
 
 /// The columns every article payload needs, loaded with one join.
@@ -341,13 +365,31 @@ impl ArticleSummary {
     }
 }
 
-/// One article with its sanitized HTML.
+/// One article with its sanitized HTML, its share and SEO overrides, and the `seo` a page
+/// puts in its `<meta>` tags.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Article {
     #[serde(flatten)]
     pub summary: ArticleSummary,
     /// The content as safe HTML: no scripts, event handlers or `javascript:` URLs.
     pub content_html: String,
+    /// The title for search engines and shares, as the editor set it; `null`: the title.
+    #[schema(required = true, example = "Port expansion approved: what changes")]
+    pub meta_title: Option<String>,
+    /// The description for search engines and shares; `null`: the excerpt.
+    #[schema(required = true)]
+    pub meta_description: Option<String>,
+    /// The image shown when the article is shared (a media item, in the shape of
+    /// `featured_image`); `null`: the featured image.
+    #[schema(required = true)]
+    pub og_image: Option<FeaturedImage>,
+    /// The original's address for a syndicated copy; `null`: the article's own page.
+    #[schema(
+        required = true,
+        example = "https://agency.example.org/2026/port-expansion"
+    )]
+    pub canonical_url: Option<String>,
+    pub seo: Seo,
 }
 
 /// The body of `POST /articles`.
@@ -400,6 +442,28 @@ pub struct NewArticleBody {
     #[serde(default)]
     #[schema(max_items = 30, example = json!([3, "kherson"]))]
     pub tags: Vec<TagKey>,
+    /// The title for search engines and shares, when it should differ from `title`.
+    #[serde(default)]
+    #[schema(max_length = 70)]
+    pub meta_title: Option<String>,
+    /// The description for search engines and shares, when it should differ from the
+    /// excerpt.
+    #[serde(default)]
+    #[schema(max_length = 200)]
+    pub meta_description: Option<String>,
+    /// The id of a media item to show when the article is shared, instead of the featured
+    /// image.
+    #[serde(default)]
+    #[schema(minimum = 1, example = 12)]
+    pub og_image: Option<i64>,
+    /// For a syndicated copy: the original's absolute `http(s)` address.
+    #[serde(default)]
+    #[schema(
+        pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$",
+        max_length = 2000,
+        example = "https://agency.example.org/2026/port-expansion"
+    )]
+    pub canonical_url: Option<String>,
 }
 
 /// A validated new article, content not yet rendered.
@@ -417,6 +481,7 @@ pub struct NewArticle {
     pub comments_open: bool,
     pub featured_image: Option<FeaturedImageInput>,
     pub tags: Vec<TagKey>,
+    pub seo: SeoColumns,
 }
 
 impl TryFrom<NewArticleBody> for NewArticle {
@@ -434,6 +499,10 @@ impl TryFrom<NewArticleBody> for NewArticle {
                 .transpose(),
         );
         let tags = checks.take(tag_keys(body.tags));
+        let meta_title = checks.take(new_value(body.meta_title, meta_title));
+        let meta_description = checks.take(new_value(body.meta_description, meta_description));
+        let og_image = checks.take(new_value(body.og_image, og_image));
+        let canonical_url = checks.take(new_value(body.canonical_url, canonical_url));
         checks.finish(|| {
             Some(Self {
                 title: title?,
@@ -448,6 +517,12 @@ impl TryFrom<NewArticleBody> for NewArticle {
                 comments_open: body.comments_open.unwrap_or(true),
                 featured_image: image?,
                 tags: tags?,
+                seo: SeoColumns {
+                    meta_title: meta_title?,
+                    meta_description: meta_description?,
+                    og_image_id: og_image?,
+                    canonical_url: canonical_url?,
+                },
             })
         })
     }
@@ -500,6 +575,35 @@ pub struct ArticlePatchBody {
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, max_items = 30, example = json!([3, "kherson"]))]
     pub tags: Option<Vec<TagKey>>,
+    /// `null` (or blank) goes back to the title.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 70)]
+    pub meta_title: Change<String>,
+    /// `null` (or blank) goes back to the excerpt.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, max_length = 200)]
+    pub meta_description: Change<String>,
+    /// A media id; `null` goes back to the featured image.
+    #[serde(default)]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub og_image: Change<i64>,
+    /// `null` goes back to the article's own page.
+    #[serde(default)]
+    #[schema(
+        value_type = Option<String>,
+        pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$",
+        max_length = 2000
+    )]
+    pub canonical_url: Change<String>,
+}
+
+/// The share and SEO overrides a `PATCH` changes.
+#[derive(Debug, Default)]
+pub struct SeoChanges {
+    pub meta_title: Change<String>,
+    pub meta_description: Change<String>,
+    pub og_image_id: Change<i64>,
+    pub canonical_url: Change<String>,
 }
 
 /// A validated article change.
@@ -518,6 +622,7 @@ pub struct ArticlePatch {
     pub featured_image: Change<FeaturedImageInput>,
     /// `None` keeps the tags.
     pub tags: Option<Vec<TagKey>>,
+    pub seo: SeoChanges,
 }
 
 impl TryFrom<ArticlePatchBody> for ArticlePatch {
@@ -538,6 +643,10 @@ impl TryFrom<ArticlePatchBody> for ArticlePatch {
         );
         let image = checks.take(body.featured_image.try_map(|i| i.parse().map(Some)));
         let tags = checks.take(body.tags.map(tag_keys).transpose());
+        let meta_title = checks.take(body.meta_title.try_map(meta_title));
+        let meta_description = checks.take(body.meta_description.try_map(meta_description));
+        let og_image = checks.take(body.og_image.try_map(og_image));
+        let canonical_url = checks.take(body.canonical_url.try_map(canonical_url));
         checks.finish(|| {
             Some(Self {
                 title: title?,
@@ -552,9 +661,46 @@ impl TryFrom<ArticlePatchBody> for ArticlePatch {
                 comments_open: body.comments_open,
                 featured_image: image?,
                 tags: tags?,
+                seo: SeoChanges {
+                    meta_title: meta_title?,
+                    meta_description: meta_description?,
+                    og_image_id: og_image?,
+                    canonical_url: canonical_url?,
+                },
             })
         })
     }
+}
+
+/// A sent value checked by `parse`, where `null` and blank text both mean none.
+fn new_value<T, U>(
+    value: Option<T>,
+    parse: impl FnOnce(T) -> Result<Option<U>, FieldError>,
+) -> Result<Option<U>, FieldError> {
+    Ok(value.map(parse).transpose()?.flatten())
+}
+
+fn meta_title(value: String) -> Result<Option<String>, FieldError> {
+    domain::optional_text("meta_title", &value, MAX_META_TITLE_CHARS)
+}
+
+fn meta_description(value: String) -> Result<Option<String>, FieldError> {
+    domain::optional_text("meta_description", &value, MAX_META_DESCRIPTION_CHARS)
+}
+
+/// A media id; whether the item exists is checked with the database (`queries::insert`).
+fn og_image(id: i64) -> Result<Option<i64>, FieldError> {
+    if id < 1 {
+        return Err(FieldError::new(
+            "og_image",
+            "must be a media id (1 or more)",
+        ));
+    }
+    Ok(Some(id))
+}
+
+fn canonical_url(value: String) -> Result<Option<String>, FieldError> {
+    domain::url("canonical_url", value.trim()).map(Some)
 }
 
 fn content(value: String) -> Result<String, FieldError> {

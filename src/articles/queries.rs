@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 use super::content;
 use super::model::{
     ArticlePatch, ArticleRecord, ArticleRow, ArticleSummary, AuthorRef, CategoryRef, ContentFormat,
-    FeaturedImageInput, NewArticle,
+    FeaturedImageInput, NewArticle, SeoColumns,
 };
 use crate::auth::policy::{PublicFrom, public_articles};
 use crate::categories::queries::require_exists as require_category;
@@ -163,6 +163,30 @@ pub fn list(
     Ok((summaries(conn, &ids)?, total))
 }
 
+/// The newest public articles matching the filter, newest first (feeds).
+pub fn latest_public(
+    conn: &mut Conn,
+    filter: &ArticleFilter,
+    limit: i64,
+) -> Result<Vec<ArticleSummary>, ApiError> {
+    let ids: Vec<i64> = filtered(conn, Visibility::Public, filter, now())
+        .order((articles::published_at.desc(), articles::id.desc()))
+        .select(articles::id)
+        .limit(limit)
+        .load(conn)?;
+    summaries(conn, &ids)
+}
+
+/// The sanitized HTML of these articles, by id.
+pub fn contents_html(conn: &mut Conn, ids: &[i64]) -> QueryResult<HashMap<i64, String>> {
+    Ok(articles::table
+        .filter(articles::id.eq_any(ids))
+        .select((articles::id, articles::content_html))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// Summaries of these articles, in this order, each with its category and author (one
 /// query) and its tags (one more, for all of them).
 pub fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleSummary>, ApiError> {
@@ -204,20 +228,36 @@ pub fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleSummary>, Ap
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
+/// An article row with what only the full article shows.
+pub struct FullRow {
+    pub row: ArticleRow,
+    pub content_html: String,
+    pub seo: SeoColumns,
+}
+
 /// One article row with its sanitized HTML, whatever its status; visibility is the caller's
 /// business.
-pub fn find(conn: &mut Conn, key: Key) -> Result<(ArticleRow, String), ApiError> {
+pub fn find(conn: &mut Conn, key: Key) -> Result<FullRow, ApiError> {
     let query = articles::table
-        .select((ArticleRow::as_select(), articles::content_html))
+        .select((
+            ArticleRow::as_select(),
+            articles::content_html,
+            SeoColumns::as_select(),
+        ))
         .into_boxed();
     let query = match key {
         Key::Id(id) => query.filter(articles::id.eq(id)),
         Key::Slug(slug) => query.filter(articles::slug.eq(slug)),
     };
-    query
+    let (row, content_html, seo) = query
         .first(conn)
         .optional()?
-        .ok_or_else(|| ApiError::not_found("article"))
+        .ok_or_else(|| ApiError::not_found("article"))?;
+    Ok(FullRow {
+        row,
+        content_html,
+        seo,
+    })
 }
 
 /// The article row without its content.
@@ -381,6 +421,9 @@ pub fn insert(conn: &mut Conn, new: NewArticle, author_id: i64) -> Result<i64, A
     let slug = Slug::claim(new.slug, &new.title, "article", |s| slug_taken(conn, s))?;
     let rendered = rendered(&new.content, new.content_format, new.excerpt);
     let image = ImageColumns::of(conn, new.featured_image)?;
+    if let Some(id) = new.seo.og_image_id {
+        require_media(conn, "og_image", id)?;
+    }
     let now = now();
     let record = ArticleRecord {
         title: new.title,
@@ -403,6 +446,10 @@ pub fn insert(conn: &mut Conn, new: NewArticle, author_id: i64) -> Result<i64, A
         reading_time_minutes: rendered.reading_time_minutes,
         created_at: now,
         updated_at: now,
+        meta_title: new.seo.meta_title,
+        meta_description: new.seo.meta_description,
+        og_image_id: new.seo.og_image_id,
+        canonical_url: new.seo.canonical_url,
     };
     let id = diesel::insert_into(articles::table)
         .values(record)
@@ -428,12 +475,7 @@ impl ImageColumns {
         Ok(match image {
             None => Self::default(),
             Some(FeaturedImageInput::Media(id)) => {
-                if !media::exists(conn, id)? {
-                    return Err(ApiError::invalid(
-                        "featured_image",
-                        format!("media {id} does not exist"),
-                    ));
-                }
+                require_media(conn, "featured_image", id)?;
                 Self {
                     id: Some(id),
                     ..Self::default()
@@ -446,6 +488,18 @@ impl ImageColumns {
                 caption: image.caption,
             },
         })
+    }
+}
+
+/// A `422` on `field` when no media item has this id.
+fn require_media(conn: &mut Conn, field: &str, id: i64) -> Result<(), ApiError> {
+    if media::exists(conn, id)? {
+        Ok(())
+    } else {
+        Err(ApiError::invalid(
+            field,
+            format!("media {id} does not exist"),
+        ))
     }
 }
 
@@ -523,6 +577,10 @@ struct ArticleChanges {
     featured_image_id: Option<Option<i64>>,
     category_id: Option<Option<i64>>,
     updated_at: Option<NaiveDateTime>,
+    meta_title: Option<Option<String>>,
+    meta_description: Option<Option<String>>,
+    og_image_id: Option<Option<i64>>,
+    canonical_url: Option<Option<String>>,
 }
 
 /// The stored source of an article, needed to re-render it.
@@ -560,6 +618,9 @@ pub fn update(conn: &mut Conn, id: i64, patch: ArticlePatch) -> Result<(), ApiEr
         .tags
         .map(|keys| tags::resolve(conn, &keys))
         .transpose()?;
+    if let Change::Set(id) = patch.seo.og_image_id {
+        require_media(conn, "og_image", id)?;
+    }
     let mut changes = ArticleChanges {
         title: patch.title,
         slug: patch.slug.map(|s| s.as_str().to_owned()),
@@ -568,6 +629,10 @@ pub fn update(conn: &mut Conn, id: i64, patch: ArticlePatch) -> Result<(), ApiEr
         comments_open: patch.comments_open,
         category_id: patch.category_id.into_column(),
         updated_at: Some(now()),
+        meta_title: patch.seo.meta_title.into_column(),
+        meta_description: patch.seo.meta_description.into_column(),
+        og_image_id: patch.seo.og_image_id.into_column(),
+        canonical_url: patch.seo.canonical_url.into_column(),
         ..Default::default()
     };
     rerender(

@@ -7,9 +7,11 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::announce;
 use super::model::{
-    Article, ArticlePatch, ArticlePatchBody, ArticleRow, ArticleSummary, NewArticle, NewArticleBody,
+    Article, ArticlePatch, ArticlePatchBody, ArticleSummary, FeaturedImage, NewArticle,
+    NewArticleBody,
 };
-use super::queries::{self, ArticleFilter, ArticleSort, Visibility};
+use super::queries::{self, ArticleFilter, ArticleSort, FullRow, Visibility};
+use super::seo::Seo;
 use crate::auth::{Action, Caller, MaybeCaller};
 use crate::authors::queries as authors;
 use crate::categories::queries as categories;
@@ -20,6 +22,8 @@ use crate::error::{ApiError, Problem};
 use crate::fulltext::terms::SearchTerms;
 use crate::http::query::repeated;
 use crate::http::{Json, ListParams, Paginated, Query, Timestamp, created, pagination};
+use crate::media::queries as media;
+use crate::site::SiteSettings;
 use crate::state::AppState;
 use crate::tags::queries as tags;
 use crate::time::now;
@@ -200,10 +204,11 @@ pub async fn get_article(
     id: web::Path<i64>,
 ) -> Result<web::Json<Article>, ApiError> {
     let key = Key::Id(id.into_inner());
+    let site = state.clone();
     Ok(web::Json(
         state
             .db
-            .read(move |conn| visible_article(conn, key, caller))
+            .read(move |conn| visible_article(conn, key, caller, &site.config.site))
             .await?,
     ))
 }
@@ -229,35 +234,50 @@ pub async fn get_article_by_slug(
     slug: web::Path<String>,
 ) -> Result<web::Json<Article>, ApiError> {
     let key = Key::Slug(slug.into_inner());
+    let site = state.clone();
     Ok(web::Json(
         state
             .db
-            .read(move |conn| visible_article(conn, key, caller))
+            .read(move |conn| visible_article(conn, key, caller, &site.config.site))
             .await?,
     ))
 }
 
 /// The article if the caller may see it: published and due, or theirs to edit. Anything
 /// else is a `404`, so that drafts do not reveal that they exist.
-fn visible_article(conn: &mut Conn, key: Key, caller: MaybeCaller) -> Result<Article, ApiError> {
-    let (row, content_html) = visible_row(conn, key, caller)?;
-    let summary = queries::summaries(conn, &[row.id])?
-        .pop()
-        .ok_or_else(|| ApiError::not_found("article"))?;
-    Ok(Article {
-        summary,
-        content_html,
-    })
-}
-
-fn visible_row(
+fn visible_article(
     conn: &mut Conn,
     key: Key,
     caller: MaybeCaller,
-) -> Result<(ArticleRow, String), ApiError> {
-    let (row, html) = queries::find(conn, key)?;
-    if caller.can(row.reading()) {
-        Ok((row, html))
+    site: &SiteSettings,
+) -> Result<Article, ApiError> {
+    let found = visible_row(conn, key, caller)?;
+    let summary = queries::summaries(conn, &[found.row.id])?
+        .pop()
+        .ok_or_else(|| ApiError::not_found("article"))?;
+    // The share image loads as the featured image does: one query, only when there is one.
+    let og_image = match found.seo.og_image_id {
+        Some(id) => media::by_ids(conn, &[id])?
+            .remove(&id)
+            .map(FeaturedImage::from_media),
+        None => None,
+    };
+    let seo = Seo::of(&summary, &found.seo, og_image.as_ref(), site);
+    Ok(Article {
+        summary,
+        content_html: found.content_html,
+        meta_title: found.seo.meta_title,
+        meta_description: found.seo.meta_description,
+        og_image,
+        canonical_url: found.seo.canonical_url,
+        seo,
+    })
+}
+
+fn visible_row(conn: &mut Conn, key: Key, caller: MaybeCaller) -> Result<FullRow, ApiError> {
+    let found = queries::find(conn, key)?;
+    if caller.can(found.row.reading()) {
+        Ok(found)
     } else {
         Err(ApiError::not_found("article"))
     }
@@ -291,13 +311,18 @@ pub async fn create_article(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Action::WriteArticles)?;
     let new = NewArticle::try_from(body.0)?;
-    let site = state.config.site.clone();
+    let site = state.clone();
     let article = state
         .db
         .write(move |conn| {
             let id = queries::insert(conn, new, caller.user_id)?;
-            announce::after_write(conn, id, &site, now())?;
-            visible_article(conn, Key::Id(id), MaybeCaller(Some(caller)))
+            announce::after_write(conn, id, &site.config.site, now())?;
+            visible_article(
+                conn,
+                Key::Id(id),
+                MaybeCaller(Some(caller)),
+                &site.config.site,
+            )
         })
         .await?;
     Ok(created(
@@ -333,14 +358,19 @@ pub async fn update_article(
 ) -> Result<web::Json<Article>, ApiError> {
     let id = id.into_inner();
     let patch = ArticlePatch::try_from(body.0)?;
-    let site = state.config.site.clone();
+    let site = state.clone();
     let article = state
         .db
         .write(move |conn| {
             editable(conn, id, caller)?;
             queries::update(conn, id, patch)?;
-            announce::after_write(conn, id, &site, now())?;
-            visible_article(conn, Key::Id(id), MaybeCaller(Some(caller)))
+            announce::after_write(conn, id, &site.config.site, now())?;
+            visible_article(
+                conn,
+                Key::Id(id),
+                MaybeCaller(Some(caller)),
+                &site.config.site,
+            )
         })
         .await?;
     Ok(web::Json(article))
@@ -377,7 +407,7 @@ pub async fn delete_article(
 
 /// `404` when the caller may not even see the article, `403` when they may see but not edit.
 fn editable(conn: &mut Conn, id: i64, caller: Caller) -> Result<(), ApiError> {
-    let (row, _) = visible_row(conn, Key::Id(id), MaybeCaller(Some(caller)))?;
+    let row = visible_row(conn, Key::Id(id), MaybeCaller(Some(caller)))?.row;
     caller.require(Action::EditArticleOf {
         author_id: row.author_id,
     })
@@ -427,7 +457,7 @@ pub async fn adjacent_articles(
     let adjacent = state
         .db
         .read(move |conn| {
-            let (row, _) = visible_row(conn, key, caller)?;
+            let row = visible_row(conn, key, caller)?.row;
             let category = same_category.then_some(row.category_id);
             let (previous, next) = queries::adjacent(conn, &row, category)?;
             Ok(Adjacent { previous, next })
@@ -472,7 +502,7 @@ pub async fn related_articles(
     let related = state
         .db
         .read(move |conn| {
-            let (row, _) = visible_row(conn, key, caller)?;
+            let row = visible_row(conn, key, caller)?.row;
             queries::related(conn, &row, row.category_id, limit)
         })
         .await?;

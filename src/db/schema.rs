@@ -67,6 +67,10 @@ diesel::table! {
         comment_count -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        meta_title -> Nullable<Text>,
+        meta_description -> Nullable<Text>,
+        og_image_id -> Nullable<BigInt>,
+        canonical_url -> Nullable<Text>,
         announced_at -> Nullable<Timestamp>,
     }
 }

@@ -5,7 +5,9 @@
 //! no serialization and no compression, and a
 //! matching `If-None-Match` is a `304` at once. An entry holds while the public content
 //! version it was made at does (`db::version`), and for at most `COUNTERS_MAX_LAG_SECONDS`,
-//! the bound on how old the view counts inside it may be. A request with a token never
+//! the bound on how old the view counts inside it may be (and on how late an article
+//! leaves the news sitemap's 48 hours). Any `200` is kept with its `Content-Type`, so the
+//! XML of feeds and sitemaps is cached, compressed and revalidated like the JSON. A request with a token never
 //! reads or fills the cache, and its answer tells no shared cache to keep it.
 
 use actix_web::body::{BoxBody, MessageBody, to_bytes};
@@ -113,7 +115,11 @@ pub async fn public_cache(
     // Read before the handler runs: a write that lands meanwhile makes the entry stale at
     // once instead of keeping an old answer under the new version.
     let current = context.db.current_public_state(now).await?;
-    let key = cache_key(req.path(), req.query_string());
+    let origin = {
+        let info = req.connection_info();
+        format!("{}://{}", info.scheme(), info.host())
+    };
+    let key = cache_key(&origin, req.path(), req.query_string());
     let cached = match &context.cache.entries {
         Some(entries) => entries.get(&key).await,
         None => None,
@@ -213,16 +219,18 @@ async fn entry_of(
     Ok((request, Arc::new(entry)))
 }
 
-/// The path and the query with its pairs sorted, and the default page left out, so that
-/// the same question asked two ways shares one entry. Pairs stay as sent (encoded), so
-/// different questions never share one.
-fn cache_key(path: &str, query: &str) -> String {
+/// The address asked (scheme and host, as actix reads them), the path, and the query with
+/// its pairs sorted and the default page left out, so that the same question asked two
+/// ways shares one entry. Pairs stay as sent (encoded), so different questions never share
+/// one; nor do two names of the server, since feeds and sitemaps link to the name they were
+/// asked by.
+fn cache_key(origin: &str, path: &str, query: &str) -> String {
     let mut pairs: Vec<&str> = query
         .split('&')
         .filter(|pair| !pair.is_empty() && *pair != "page=1" && *pair != "per_page=20")
         .collect();
     pairs.sort_unstable();
-    format!("{path}?{}", pairs.join("&"))
+    format!("{origin}{path}?{}", pairs.join("&"))
 }
 
 impl Entry {
@@ -348,14 +356,18 @@ mod tests {
 
     #[test]
     fn equivalent_queries_share_a_key_and_different_ones_do_not() {
-        let key = |query| cache_key("/api/v1/articles", query);
+        let key = |query| cache_key("http://a", "/api/v1/articles", query);
         assert_eq!(key("sort=title&per_page=5"), key("per_page=5&sort=title"));
         assert_eq!(key(""), key("page=1&per_page=20"));
         assert_ne!(key("page=2"), key(""));
         assert_ne!(key("category=a&page=2"), key("category=a%26page%3D2"));
         assert_ne!(
-            cache_key("/api/v1/articles", "q=a"),
-            cache_key("/api/v1/search", "q=a")
+            cache_key("http://a", "/api/v1/articles", "q=a"),
+            cache_key("http://a", "/api/v1/search", "q=a")
+        );
+        assert_ne!(
+            cache_key("http://a", "/api/v1/feeds/rss", ""),
+            cache_key("http://b", "/api/v1/feeds/rss", "")
         );
     }
 

@@ -119,8 +119,11 @@ pub fn update(conn: &mut Conn, id: i64, patch: MediaPatch) -> Result<Media, ApiE
 /// feature it make this a `409` naming them, unless `force`, which takes it off them.
 pub fn delete(conn: &mut Conn, id: i64, force: bool) -> Result<MediaRow, ApiError> {
     let row = find_row(conn, id)?;
+    let uses = articles::featured_image_id
+        .eq(id)
+        .or(articles::og_image_id.eq(id));
     let users: Vec<(i64, String)> = articles::table
-        .filter(articles::featured_image_id.eq(id))
+        .filter(uses)
         .select((articles::id, articles::slug))
         .order(articles::id)
         .load(conn)?;
@@ -138,14 +141,20 @@ pub fn delete(conn: &mut Conn, id: i64, force: bool) -> Result<MediaRow, ApiErro
                 String::new()
             };
             return Err(ApiError::Conflict(format!(
-                "media {id} is the featured image of articles {}{more}; delete with \
-                 ?force=true to take it off them",
+                "media {id} is the featured or share image of articles {}{more}; delete \
+                 with ?force=true to take it off them",
                 named.join(", ")
             )));
         }
         diesel::update(articles::table.filter(articles::featured_image_id.eq(id)))
             .set((
                 articles::featured_image_id.eq(None::<i64>),
+                articles::updated_at.eq(now()),
+            ))
+            .execute(conn)?;
+        diesel::update(articles::table.filter(articles::og_image_id.eq(id)))
+            .set((
+                articles::og_image_id.eq(None::<i64>),
                 articles::updated_at.eq(now()),
             ))
             .execute(conn)?;

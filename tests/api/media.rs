@@ -12,13 +12,13 @@ use crate::common::TestApp;
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// A picture with some detail (a flat one would compress to nothing).
-fn picture(width: u32, height: u32) -> DynamicImage {
+pub fn picture(width: u32, height: u32) -> DynamicImage {
     DynamicImage::ImageRgb8(RgbImage::from_fn(width, height, |x, y| {
         Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 239) as u8])
     }))
 }
 
-fn encoded(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
+pub fn encoded(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
     let mut bytes = Vec::new();
     image
         .write_to(&mut Cursor::new(&mut bytes), format)
@@ -26,7 +26,7 @@ fn encoded(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
     bytes
 }
 
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
     encoded(&picture(width, height), ImageFormat::Jpeg)
 }
 

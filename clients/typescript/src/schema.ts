@@ -524,6 +524,57 @@ export interface paths {
         patch: operations["moderate_comment"];
         trace?: never;
     };
+    "/api/v1/feeds/atom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Atom feed.
+         * @description The same articles and filters as the RSS feed, as Atom (RFC 4287): entries with their
+         *     author, category and tags, published and updated dates, the excerpt as `summary` and,
+         *     with `FEED_CONTENT=full`, the whole content; the featured image as an `enclosure` link.
+         *
+         *     Example: `GET /api/v1/feeds/atom?tag=kherson`
+         */
+        get: operations["atom_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feeds/rss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * RSS feed.
+         * @description The 20 newest published articles as RSS 2.0, for the whole site or one category (with
+         *     its child categories), tag or author, each named by id or slug. Items link to the
+         *     articles' pages on the site (`ARTICLE_URL_TEMPLATE`); their `guid` is a `tag:` URI that
+         *     survives a new slug. With `FEED_CONTENT=full` (the default) each item carries the whole
+         *     content (`content:encoded`), else only the excerpt. `404` when a filter names nothing,
+         *     or when `SITE_URL` is not set.
+         *
+         *     Example: `GET /api/v1/feeds/rss?category=world-news`
+         */
+        get: operations["rss_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/media": {
         parameters: {
             query?: never;
@@ -602,6 +653,73 @@ export interface paths {
          *     `snippet` of HTML whose matches are in `<mark>` tags.
          */
         get: operations["search"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sitemap-news.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Google News sitemap.
+         * @description The articles published in the last 48 hours, newest first, at most 1,000, with the
+         *     publication's name (`SITE_NAME`) and language (`SITE_LANGUAGE`), the publication date
+         *     and the title, as Google News asks. `404` when `SITE_URL` is not set.
+         */
+        get: operations["news_sitemap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sitemap.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sitemap index.
+         * @description The sitemap to give search engines: an index of the pages of article addresses
+         *     (`/sitemaps/articles-1.xml`, ...), `SITEMAP_PAGE_SIZE` addresses each (50,000, the
+         *     protocol's limit, by default). Its `<loc>`s are absolute addresses on the API: `API_URL`
+         *     when set, else the address the request came to. `404` when `SITE_URL` is not set.
+         */
+        get: operations["sitemap_index"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sitemaps/articles-{n}.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sitemap page.
+         * @description Page `n` of the published articles' addresses (from 1, oldest articles first, so an
+         *     article keeps its page), each with `<lastmod>`, its last change. A page past the last
+         *     is a `404`.
+         */
+        get: operations["sitemap_page"];
         put?: never;
         post?: never;
         delete?: never;
@@ -798,10 +916,27 @@ export interface components {
             next: components["schemas"]["ArticleSummary"] | null;
             previous: components["schemas"]["ArticleSummary"] | null;
         };
-        /** @description One article with its sanitized HTML. */
+        /**
+         * @description One article with its sanitized HTML, its share and SEO overrides, and the `seo` a page
+         *     puts in its `<meta>` tags.
+         */
         Article: components["schemas"]["ArticleSummary"] & {
+            /**
+             * @description The original's address for a syndicated copy; `null`: the article's own page.
+             * @example https://agency.example.org/2026/port-expansion
+             */
+            canonical_url: string | null;
             /** @description The content as safe HTML: no scripts, event handlers or `javascript:` URLs. */
             content_html: string;
+            /** @description The description for search engines and shares; `null`: the excerpt. */
+            meta_description: string | null;
+            /**
+             * @description The title for search engines and shares, as the editor set it; `null`: the title.
+             * @example Port expansion approved: what changes
+             */
+            meta_title: string | null;
+            og_image: components["schemas"]["FeaturedImage"] | null;
+            seo: components["schemas"]["Seo"];
         };
         /**
          * @description The body of `PATCH /articles/{id}`: only the fields sent change.
@@ -811,6 +946,8 @@ export interface components {
          *     }
          */
         ArticlePatchBody: {
+            /** @description `null` goes back to the article's own page. */
+            canonical_url?: string | null;
             /**
              * Format: int64
              * @description `null` leaves the article uncategorized.
@@ -824,6 +961,15 @@ export interface components {
             excerpt?: string | null;
             featured?: boolean;
             featured_image?: components["schemas"]["FeaturedImageInput"] | null;
+            /** @description `null` (or blank) goes back to the excerpt. */
+            meta_description?: string | null;
+            /** @description `null` (or blank) goes back to the title. */
+            meta_title?: string | null;
+            /**
+             * Format: int64
+             * @description A media id; `null` goes back to the featured image.
+             */
+            og_image?: number | null;
             published_at?: components["schemas"]["Timestamp"] | null;
             slug?: components["schemas"]["Slug"];
             status?: components["schemas"]["ArticleStatus"];
@@ -1198,6 +1344,11 @@ export interface components {
          *     }
          */
         NewArticleBody: {
+            /**
+             * @description For a syndicated copy: the original's absolute `http(s)` address.
+             * @example https://agency.example.org/2026/port-expansion
+             */
+            canonical_url?: string | null;
             /** Format: int64 */
             category_id?: number | null;
             comments_open?: boolean;
@@ -1211,6 +1362,20 @@ export interface components {
             excerpt?: string | null;
             featured?: boolean;
             featured_image?: components["schemas"]["FeaturedImageInput"] | null;
+            /**
+             * @description The description for search engines and shares, when it should differ from the
+             *     excerpt.
+             */
+            meta_description?: string | null;
+            /** @description The title for search engines and shares, when it should differ from `title`. */
+            meta_title?: string | null;
+            /**
+             * Format: int64
+             * @description The id of a media item to show when the article is shared, instead of the featured
+             *     image.
+             * @example 12
+             */
+            og_image?: number | null;
             published_at?: components["schemas"]["Timestamp"] | null;
             /** @description Generated from the title when absent. */
             slug?: components["schemas"]["Slug"];
@@ -1476,6 +1641,110 @@ export interface components {
              * @example …officials in <mark>Monterey</mark> approved the port expansion…
              */
             snippet: string;
+        };
+        /**
+         * @description The metadata of an article page, with every fallback applied.
+         * @example {
+         *       "author": "Jane Doe",
+         *       "canonical_url": "https://news.example.com/local/port-expansion-approved",
+         *       "description": "The council approved the expansion by seven votes to two.",
+         *       "image": {
+         *         "alt": "Cranes at the port",
+         *         "height": 630,
+         *         "url": "https://news.example.com/media/0b6c1e0e3f6a4c7e9d1a2b3c4d5e6f70/original-1200x630-9e107d9d372b.jpg",
+         *         "width": 1200
+         *       },
+         *       "modified_time": "2026-11-30T09:30:00Z",
+         *       "og_type": "article",
+         *       "published_time": "2026-11-30T08:00:00Z",
+         *       "section": "Local",
+         *       "share": {
+         *         "email": "mailto:?subject=Port%20expansion%20approved%3A%20what%20changes&body=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved",
+         *         "facebook": "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved",
+         *         "linkedin": "https://www.linkedin.com/sharing/share-offsite/?url=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved",
+         *         "whatsapp": "https://wa.me/?text=Port%20expansion%20approved%3A%20what%20changes%20https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved",
+         *         "x": "https://x.com/intent/tweet?url=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved&text=Port%20expansion%20approved%3A%20what%20changes"
+         *       },
+         *       "tags": [
+         *         "Port",
+         *         "Council"
+         *       ],
+         *       "title": "Port expansion approved: what changes",
+         *       "twitter_card": "summary_large_image"
+         *     }
+         */
+        Seo: {
+            /**
+             * @description The author's display name (`article:author`).
+             * @example Jane Doe
+             */
+            author: string;
+            /**
+             * @description `canonical_url`, else the article's page (`ARTICLE_URL_TEMPLATE`): for
+             *     `<link rel="canonical">` and `og:url`. `null` when neither is known (no `SITE_URL`).
+             */
+            canonical_url: string | null;
+            /**
+             * @description `meta_description`, else the excerpt (plain text): for `<meta name="description">`,
+             *     `og:description` and `twitter:description`.
+             */
+            description: string;
+            image: components["schemas"]["SeoImage"] | null;
+            /** @description `article:modified_time`. */
+            modified_time: components["schemas"]["Timestamp"];
+            /**
+             * @description Always `article` (`og:type`).
+             * @example article
+             */
+            og_type: string;
+            published_time: components["schemas"]["Timestamp"] | null;
+            /**
+             * @description The category's name (`article:section`); `null` when uncategorized.
+             * @example Local
+             */
+            section: string | null;
+            share: components["schemas"]["ShareLinks"] | null;
+            /** @description The tags' names (`article:tag`), in the article's order. */
+            tags: string[];
+            /** @description `meta_title`, else the title: for `<title>`, `og:title` and `twitter:title`. */
+            title: string;
+            /**
+             * @description `summary_large_image` with an image, else `summary` (`twitter:card`).
+             * @example summary_large_image
+             */
+            twitter_card: string;
+        };
+        /** @description The image shown with a share. */
+        SeoImage: {
+            /** @example Cranes at the port */
+            alt: string | null;
+            /**
+             * Format: int32
+             * @example 630
+             */
+            height: number | null;
+            /**
+             * @description Absolute: a library image's `/media/...` path is resolved against `SITE_URL` (the
+             *     site serves or proxies `/media/`); it stays a path only when `SITE_URL` is not set.
+             * @example https://news.example.com/media/0b6c1e0e3f6a4c7e9d1a2b3c4d5e6f70/original-1200x630-9e107d9d372b.jpg
+             */
+            url: string;
+            /**
+             * Format: int32
+             * @description `null` for an image linked by URL (its size is not known).
+             * @example 1200
+             */
+            width: number | null;
+        };
+        /** @description "Share on ..." links, each opening the network's share dialog for the article. */
+        ShareLinks: {
+            /** @description A `mailto:` link with the title as subject and the address as body. */
+            email: string;
+            facebook: string;
+            linkedin: string;
+            whatsapp: string;
+            /** @description X (Twitter): the title and the address. */
+            x: string;
         };
         /**
          * @description Lowercase letters and digits in groups joined by single dashes, as in a URL.
@@ -6715,6 +6984,302 @@ export interface operations {
             };
         };
     };
+    atom_feed: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A category id or slug (`world-news`); its child categories are included.
+                 * @example world-news
+                 */
+                category?: string;
+                /**
+                 * @description A tag id or slug (`kherson`).
+                 * @example kherson
+                 */
+                tag?: string;
+                /**
+                 * @description An author id or slug (`conservative-guard`).
+                 * @example conservative-guard
+                 */
+                author?: string;
+            };
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": string;
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unknown category, tag or author, or no `SITE_URL` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "resource not found",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rss_feed: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A category id or slug (`world-news`); its child categories are included.
+                 * @example world-news
+                 */
+                category?: string;
+                /**
+                 * @description A tag id or slug (`kherson`).
+                 * @example kherson
+                 */
+                tag?: string;
+                /**
+                 * @description An author id or slug (`conservative-guard`).
+                 * @example conservative-guard
+                 */
+                author?: string;
+            };
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rss+xml": string;
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unknown category, tag or author, or no `SITE_URL` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "resource not found",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_media: {
         parameters: {
             query?: {
@@ -7630,6 +8195,408 @@ export interface operations {
                      *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
                      *       "status": 400,
                      *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    news_sitemap: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The news sitemap */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `SITE_URL` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "resource not found",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sitemap_index: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sitemap index */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No `SITE_URL` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "resource not found",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    sitemap_page: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /**
+                 * @description The page, from 1
+                 * @example 1
+                 */
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such page, or no `SITE_URL` */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "resource not found",
+                     *       "status": 404,
+                     *       "title": "Not Found",
                      *       "type": "about:blank"
                      *     }
                      */

@@ -421,3 +421,40 @@ where
         bytes: bytes.to_vec(),
     }
 }
+
+/// Runs a Python program with `TEST_PYTHON` (the CI virtualenv's, with feedparser; `.ci/run`
+/// sets it) on `input` as its standard input, and returns what it printed, read as JSON.
+/// Without `TEST_PYTHON` a test skips (returns `None`, saying so), except on CI, where it
+/// fails: an independent parser that silently never ran would prove nothing.
+pub fn python(program: &str, input: &[u8]) -> Option<Value> {
+    use std::io::Write;
+    let Ok(python) = std::env::var("TEST_PYTHON") else {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "TEST_PYTHON must be set on CI (.ci/run sets it to its virtualenv's python)"
+        );
+        println!("skipped: TEST_PYTHON is not set (.ci/run sets it to a python with feedparser)");
+        return None;
+    };
+    let mut child = std::process::Command::new(python)
+        .args(["-c", program])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("TEST_PYTHON runs");
+    child
+        .stdin
+        .take()
+        .expect("a standard input")
+        .write_all(input)
+        .expect("the input is written");
+    let output = child.wait_with_output().expect("python ends");
+    assert!(
+        output.status.success(),
+        "python failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Some(serde_json::from_slice(&output.stdout).expect("python prints JSON"))
+}
