@@ -31,3 +31,4 @@ mod transfer;
 mod users;
 mod views;
 mod visibility;
+mod webhooks;
