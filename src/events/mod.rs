@@ -5,6 +5,8 @@
 //! by id (`after`): ids only grow in commit order, since writers take turns
 //! (`db::transaction`), and every process hears of new rows (`Db::writes`).
 
+pub mod webhooks;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -102,7 +104,7 @@ impl EventRow {
 }
 
 /// Records an event in the caller's transaction, with a delivery for every webhook that
-/// wants it (`webhooks::outbox`); it is told once that commits.
+/// wants it (`webhooks::enqueue`); it is told once that commits.
 pub fn record(conn: &mut Conn, kind: EventKind, data: &Value) -> Result<i64, ApiError> {
     let created_at = crate::time::now();
     let id = diesel::insert_into(events::table)
@@ -113,7 +115,7 @@ pub fn record(conn: &mut Conn, kind: EventKind, data: &Value) -> Result<i64, Api
         ))
         .returning(events::id)
         .get_result(conn)?;
-    crate::webhooks::outbox::enqueue(conn, id, kind, data, created_at)?;
+    webhooks::enqueue(conn, id, kind, data, created_at)?;
     Ok(id)
 }
 
@@ -153,9 +155,7 @@ pub fn prune(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
     diesel::delete(
         events::table
             .filter(events::created_at.lt(before))
-            .filter(diesel::dsl::not(
-                crate::webhooks::outbox::has_pending_delivery(),
-            )),
+            .filter(diesel::dsl::not(webhooks::has_pending_delivery())),
     )
     .execute(conn)
 }

@@ -12,7 +12,7 @@ use super::signature::{self, Secret};
 use crate::db::schema::{webhook_deliveries, webhooks};
 use crate::domain::{self, Checks};
 use crate::error::{ApiError, FieldError};
-use crate::events::EventKind;
+pub use crate::events::webhooks::WebhookPayload;
 use crate::http::patch::present;
 use crate::http::{Change, Timestamp};
 
@@ -261,21 +261,6 @@ pub async fn checked_url(url: &str, allow_private: bool) -> Result<String, ApiEr
         .map_err(|error| ApiError::Validation(vec![error]))
 }
 
-/// The body of every delivery.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[schema(example = json!({"type": "article.published", "timestamp": "2026-11-30T09:00:00Z", "data": {"id": 42, "title": "Council approves the budget", "url": "https://news.example.com/articles/council-approves-the-budget"}}))]
-pub struct WebhookPayload {
-    /// The event type.
-    pub r#type: EventKind,
-    /// When the event happened (not when this attempt was sent: that is
-    /// `webhook-timestamp`).
-    pub timestamp: Timestamp,
-    /// The article (as `GET /articles` lists it, plus its `url` on the site) or the comment
-    /// (as the public sees it, plus its `status`).
-    #[schema(value_type = Object)]
-    pub data: Value,
-}
-
 /// A row of `webhook_deliveries`.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = webhook_deliveries)]
@@ -364,6 +349,7 @@ impl From<DeliveryRow> for Delivery {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::events::EventKind;
 
     #[test]
     fn every_event_kind_can_be_subscribed_to() {
@@ -371,6 +357,14 @@ mod tests {
             assert!(Subscription::from_name(kind.name()).is_some(), "{kind:?}");
         }
         assert_eq!(Subscription::ALL.len(), EventKind::ALL.len() + 1);
+    }
+
+    #[test]
+    fn events_write_deliveries_in_the_pending_state() {
+        assert_eq!(
+            DeliveryStatus::Pending.as_str(),
+            crate::events::webhooks::PENDING
+        );
     }
 
     #[test]

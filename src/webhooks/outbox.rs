@@ -1,78 +1,20 @@
-//! The deliveries as a queue: written in the transaction of their event ([`enqueue`]),
+//! The deliveries as a queue: written in the transaction of their event
+//! (`events::webhooks::enqueue`),
 //! claimed by one instance at a time with a lease ([`claim`]), and settled with the
 //! outcome of the send ([`settle`]). Every step is a write transaction, and writers take
 //! turns across instances (`db::transaction`), so two instances never claim one delivery.
 
-use chrono::{NaiveDateTime, TimeDelta, Utc};
+use chrono::{NaiveDateTime, TimeDelta};
 use diesel::dsl;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
 
-use super::model::{DeliveryStatus, WebhookPayload};
+use super::model::DeliveryStatus;
 use crate::config::WebhookSettings;
 use crate::db::Conn;
-use crate::db::schema::{events, webhook_deliveries, webhooks};
+use crate::db::schema::{webhook_deliveries, webhooks};
 use crate::error::ApiError;
-use crate::events::EventKind;
 
-/// The current instant with its fraction: retries of tests are a fraction of a second
-/// apart, and the wire format's whole seconds would make them wait for the next one.
-pub fn now() -> NaiveDateTime {
-    Utc::now().naive_utc()
-}
-
-/// In the event's transaction: one pending delivery for every active endpoint that
-/// subscribes to `kind`, each carrying the body it will send. One statement (INSERT …
-/// SELECT), which inserts nothing when no endpoint wants the event.
-pub fn enqueue(
-    conn: &mut Conn,
-    event_id: i64,
-    kind: EventKind,
-    data: &serde_json::Value,
-    at: NaiveDateTime,
-) -> Result<usize, ApiError> {
-    let body = WebhookPayload {
-        r#type: kind,
-        timestamp: at.into(),
-        data: data.clone(),
-    };
-    let payload = serde_json::to_string(&body).map_err(ApiError::internal)?;
-    let now = now();
-    let pending = DeliveryStatus::Pending.as_str();
-    let subscribers = webhooks::table
-        .filter(webhooks::active.eq(true))
-        .filter(
-            webhooks::events
-                .like(format!("%,{},%", kind.name()))
-                .or(webhooks::events.like("%,*,%")),
-        )
-        .select((
-            webhooks::id,
-            event_id.into_sql::<BigInt>(),
-            kind.name().into_sql::<Text>(),
-            payload.into_sql::<Text>(),
-            pending.into_sql::<Text>(),
-            0.into_sql::<Integer>(),
-            now.into_sql::<Timestamp>(),
-            now.into_sql::<Timestamp>(),
-            now.into_sql::<Timestamp>(),
-        ));
-    let inserted = diesel::insert_into(webhook_deliveries::table)
-        .values(subscribers)
-        .into_columns((
-            webhook_deliveries::webhook_id,
-            webhook_deliveries::event_id,
-            webhook_deliveries::event_type,
-            webhook_deliveries::payload,
-            webhook_deliveries::status,
-            webhook_deliveries::attempts,
-            webhook_deliveries::next_attempt_at,
-            webhook_deliveries::created_at,
-            webhook_deliveries::updated_at,
-        ))
-        .execute(conn)?;
-    Ok(inserted)
-}
+pub use crate::events::webhooks::now;
 
 /// The deliveries that may be sent at `now`: pending, due, not leased to a sender, to an
 /// active endpoint.
@@ -266,17 +208,6 @@ pub fn prune(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<(usize, usiz
     .execute(conn)?;
     let events = crate::events::prune(conn, before)?;
     Ok((deliveries, events))
-}
-
-/// The events of pending deliveries, for `events::prune` to keep.
-#[dsl::auto_type]
-pub fn has_pending_delivery() -> _ {
-    let pending: &'static str = "pending";
-    dsl::exists(
-        webhook_deliveries::table
-            .filter(webhook_deliveries::event_id.eq(events::id))
-            .filter(webhook_deliveries::status.eq(pending)),
-    )
 }
 
 #[cfg(test)]

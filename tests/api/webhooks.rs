@@ -747,3 +747,62 @@ fn with_two_instances_each_delivery_is_received_exactly_once() {
         types(&receiver.received())
     );
 }
+
+/// The endpoints are site configuration: `export` carries them, secrets included (their
+/// receivers go on verifying), but not their delivery log.
+#[test]
+fn an_export_carries_the_endpoints_but_not_their_log() {
+    let work = Workdir::new();
+    let source = work.database_url();
+    let settings = [
+        ("DATABASE_URL", source.as_str()),
+        ("JWT_SECRET", JWT_SECRET),
+        ("ADMIN_EMAIL", ADMIN_EMAIL),
+        ("ADMIN_PASSWORD", ADMIN_PASSWORD),
+        ("WEBHOOKS_ALLOW_PRIVATE", "true"),
+    ];
+    let receiver = Receiver::start();
+    let server = work.serve(&settings);
+    let (_, login) = server.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    let token = login["access_token"].as_str().expect("an access token");
+    let hook = json!({"url": receiver.url(), "events": ["*"], "description": "moves along"});
+    let (status, created) = server.request("POST", "/api/v1/webhooks", Some(token), Some(&hook));
+    assert_eq!(status, 201, "{created}");
+    let story = json!({"title": "Logged", "content": "<p>x</p>", "status": "published"});
+    let (status, _) = server.request("POST", "/api/v1/articles", Some(token), Some(&story));
+    assert_eq!(status, 201);
+    let started = Instant::now();
+    while receiver.received().is_empty() {
+        assert!(started.elapsed() < ARRIVES_WITHIN, "nothing delivered");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let exported = work.run(&["export", "site.jsonl"], &[("DATABASE_URL", &source)], "");
+    assert!(exported.status.success(), "{}", exported.stderr);
+    let file = std::fs::read_to_string(work.path().join("site.jsonl")).expect("the export");
+    let secret = created["secret"].as_str().expect("a secret");
+    assert!(file.contains("\"table\":\"webhooks\"") && file.contains(secret));
+    assert!(!file.contains("webhook_deliveries") && !file.contains("\"attempts\""));
+
+    let target = fresh_database(work.path());
+    let imported = work.run(&["import", "site.jsonl"], &[("DATABASE_URL", &target)], "");
+    assert!(imported.status.success(), "{}", imported.stderr);
+    assert!(
+        imported.stdout.contains("1 webhooks"),
+        "{}",
+        imported.stdout
+    );
+    let moved = work.serve(&[
+        ("DATABASE_URL", target.as_str()),
+        ("JWT_SECRET", JWT_SECRET),
+    ]);
+    let (_, login) = moved.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    let token = login["access_token"].as_str().expect("an access token");
+    let path = format!("/api/v1/webhooks/{}", created["id"]);
+    let (status, webhook) = moved.request("GET", &path, Some(token), None);
+    assert_eq!(status, 200, "{webhook}");
+    assert_eq!(webhook["url"], created["url"]);
+    assert_eq!(webhook["description"], "moves along");
+    let (_, log) = moved.request("GET", &format!("{path}/deliveries"), Some(token), None);
+    assert_eq!(log["meta"]["total"], 0, "{log}");
+}
