@@ -77,11 +77,9 @@ async fn run(state: web::Data<AppState>, client: reqwest::Client, settings: Webh
             prune(&state).await;
         }
         let free = settings.concurrency.saturating_sub(in_flight);
-        let mut claimed_all_it_could = false;
         if free > 0 {
             match claim(&state, &settings, free).await {
                 Ok(claimed) => {
-                    claimed_all_it_could = claimed.len() == free;
                     for delivery in claimed {
                         in_flight += 1;
                         let done = done.clone();
@@ -97,16 +95,16 @@ async fn run(state: web::Data<AppState>, client: reqwest::Client, settings: Webh
                 Err(error) => tracing::warn!(%error, "could not claim webhook deliveries"),
             }
         }
-        if !claimed_all_it_could || in_flight >= settings.concurrency {
-            tokio::select! {
-                changed = writes.changed() => {
-                    if changed.is_err() {
-                        actix_web::rt::time::sleep(POLL_EVERY).await;
-                    }
+        // Whatever comes first: a send ends (a slot is free, an outcome to settle), a write
+        // may have queued deliveries, or a retry may have come due.
+        tokio::select! {
+            changed = writes.changed() => {
+                if changed.is_err() {
+                    actix_web::rt::time::sleep(POLL_EVERY).await;
                 }
-                Some(outcome) = finished.recv() => outcomes.push(outcome),
-                () = actix_web::rt::time::sleep(POLL_EVERY) => {}
             }
+            Some(outcome) = finished.recv() => outcomes.push(outcome),
+            () = actix_web::rt::time::sleep(POLL_EVERY) => {}
         }
         while let Ok(outcome) = finished.try_recv() {
             outcomes.push(outcome);
