@@ -415,6 +415,12 @@ mod tests {
         assert_eq!(config.rate_limit_logins_per_address_per_minute, 30);
         assert_eq!(config.password_hashing_concurrency, cores());
         assert_eq!(config.password_hashing_wait_ms, 2000);
+        assert_eq!(config.webhooks.timeout_seconds, 10);
+        assert_eq!(config.webhooks.max_attempts, 8);
+        assert_eq!(config.webhooks.retry_base_ms, 5000);
+        assert_eq!(config.webhooks.concurrency, 16);
+        assert!(!config.webhooks.allow_private);
+        assert_eq!(config.events_retention_days, 30);
         assert!(config.require_jwt_secret().is_err());
         Ok(())
     }
