@@ -56,12 +56,14 @@ impl Services {
 
 impl Services {
     /// Starts the work that runs beside the requests until the process ends (buffered
-    /// views reaching the database, scheduled articles announced when due), on the current
-    /// actix runtime: `serve` and the tests call it once, before serving.
+    /// views reaching the database, scheduled articles announced when due, webhooks
+    /// delivered), on the current actix runtime: `serve` and the tests call it once,
+    /// before serving.
     pub fn spawn_background(&self) {
         let flush_every = Duration::from_millis(self.app.config.view_flush_interval_ms);
         crate::views::buffer::spawn_flusher(self.app.clone(), self.views.clone(), flush_every);
         crate::articles::announce::spawn_sweeper(self.app.clone());
+        crate::webhooks::dispatcher::spawn(self.app.clone());
     }
 }
 
@@ -148,7 +150,8 @@ fn mount() -> (
                 .configure(crate::articles::routes::configure)
                 .configure(crate::comments::routes::configure)
                 .configure(crate::search::routes::configure)
-                .configure(crate::feeds::routes::configure),
+                .configure(crate::feeds::routes::configure)
+                .configure(crate::webhooks::routes::configure),
         )
         .service(health)
         .service(ready)

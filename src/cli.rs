@@ -60,10 +60,11 @@ pub enum Command {
         articles: usize,
     },
     /// Write the whole site at DATABASE_URL (users, categories, articles, comments, view
-    /// counts, refresh tokens) to FILE as JSON Lines, to `import` it into another database
-    /// or keep it as a backup. The file holds password hashes and refresh-token hashes: it
-    /// is created readable and writable by its owner only (mode 0600), and never over an
-    /// existing file. `-` writes to standard output (then mind where it goes).
+    /// counts, refresh tokens, webhooks) to FILE as JSON Lines, to `import` it into another
+    /// database or keep it as a backup. The file holds password hashes, refresh-token
+    /// hashes and webhook secrets: it is created readable and writable by its owner only
+    /// (mode 0600), and never over an existing file. `-` writes to standard output (then
+    /// mind where it goes).
     Export {
         /// The file to create, or `-` for standard output.
         file: PathBuf,

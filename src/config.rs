@@ -53,6 +53,28 @@ pub struct Config {
     pub media: MediaSettings,
     /// The public web site: its address and where article pages are (`site.rs`).
     pub site: SiteSettings,
+    /// Deliveries to webhook endpoints (`WEBHOOKS_*`).
+    pub webhooks: WebhookSettings,
+    /// Events and finished webhook deliveries older than this many days are removed
+    /// (`EVENTS_RETENTION_DAYS`); a pending delivery is kept whatever its age.
+    pub events_retention_days: u32,
+}
+
+/// How webhooks are delivered (`WEBHOOKS_*`).
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// How long one send may take, connecting included (`WEBHOOKS_TIMEOUT_SECONDS`).
+    pub timeout_seconds: u64,
+    /// Attempts before a delivery is given up (`WEBHOOKS_MAX_ATTEMPTS`).
+    pub max_attempts: u32,
+    /// The first retry's delay; later ones are multiples of it (`WEBHOOKS_RETRY_BASE_MS`,
+    /// `webhooks::retry`).
+    pub retry_base_ms: u64,
+    /// How many sends each instance has under way at once (`WEBHOOKS_CONCURRENCY`).
+    pub concurrency: usize,
+    /// Endpoints on loopback, private and other non-public addresses are allowed
+    /// (`WEBHOOKS_ALLOW_PRIVATE`): for tests and closed networks only.
+    pub allow_private: bool,
 }
 
 /// The media library's settings (`MEDIA_*`).
@@ -155,6 +177,14 @@ impl Config {
             counters_max_lag_seconds: positive(&lookup, "COUNTERS_MAX_LAG_SECONDS", 10)?,
             media: media(&lookup)?,
             site: SiteSettings::from_lookup(&lookup)?,
+            webhooks: WebhookSettings {
+                timeout_seconds: positive(&lookup, "WEBHOOKS_TIMEOUT_SECONDS", 10)?,
+                max_attempts: positive(&lookup, "WEBHOOKS_MAX_ATTEMPTS", 8)?,
+                retry_base_ms: positive(&lookup, "WEBHOOKS_RETRY_BASE_MS", 5000)?,
+                concurrency: positive(&lookup, "WEBHOOKS_CONCURRENCY", 16)?,
+                allow_private: flag(&lookup, "WEBHOOKS_ALLOW_PRIVATE")?,
+            },
+            events_retention_days: positive(&lookup, "EVENTS_RETENTION_DAYS", 30)?,
         })
     }
 
@@ -391,6 +421,12 @@ mod tests {
         assert_eq!(config.rate_limit_logins_per_address_per_minute, 30);
         assert_eq!(config.password_hashing_concurrency, cores());
         assert_eq!(config.password_hashing_wait_ms, 2000);
+        assert_eq!(config.webhooks.timeout_seconds, 10);
+        assert_eq!(config.webhooks.max_attempts, 8);
+        assert_eq!(config.webhooks.retry_base_ms, 5000);
+        assert_eq!(config.webhooks.concurrency, 16);
+        assert!(!config.webhooks.allow_private);
+        assert_eq!(config.events_retention_days, 30);
         assert!(config.require_jwt_secret().is_err());
         Ok(())
     }
@@ -548,6 +584,10 @@ mod tests {
             ("SEARCH_RANKED_MATCHES", "0"),
             ("BIND_ADDRESS", "localhost:8080"),
             ("CORS_ALLOWED_ORIGINS", "example.com"),
+            ("WEBHOOKS_TIMEOUT_SECONDS", "0"),
+            ("WEBHOOKS_MAX_ATTEMPTS", "many"),
+            ("WEBHOOKS_ALLOW_PRIVATE", "sometimes"),
+            ("EVENTS_RETENTION_DAYS", "0"),
         ] {
             let message = refusal(&[(name, value)]);
             assert!(message.contains(name), "{name}={value}: `{message}`");

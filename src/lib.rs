@@ -29,3 +29,4 @@ pub mod time;
 pub mod transfer;
 pub mod users;
 pub mod views;
+pub mod webhooks;

@@ -41,6 +41,7 @@ use utoipa::{Modify, OpenApi as _};
         (name = "views", description = "View counts and the Trending / Most commented lists"),
         (name = "search", description = "Full-text search over published articles"),
         (name = "distribution", description = "RSS and Atom feeds, sitemaps and the Google News sitemap, for readers and search engines"),
+        (name = "webhooks", description = "Endpoints that receive events, signed as Standard Webhooks says (admins only)"),
         (name = "service", description = "Liveness and readiness"),
     )
 )]
@@ -55,6 +56,8 @@ pub fn document(mounted: OpenApi) -> OpenApi {
     for modifier in modifiers {
         modifier.modify(&mut spec);
     }
+    // What receivers of each event type get (OpenAPI 3.1 `webhooks`).
+    spec.webhooks = Some(crate::webhooks::spec::webhooks());
     spec
 }
 

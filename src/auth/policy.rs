@@ -17,6 +17,9 @@ use crate::time::now;
 pub enum Action {
     /// List, create, change and delete user accounts.
     ManageUsers,
+    /// Register, change and delete webhook endpoints, read their delivery log and
+    /// redeliver: they receive unpublished comments and hold signing secrets.
+    ManageWebhooks,
     /// Create, change and delete categories.
     ManageCategories,
     /// Create, change and delete tags.
@@ -90,7 +93,7 @@ impl Caller {
             (_, Action::ReadArticle { author_id, .. }) => {
                 self.can(Action::EditArticleOf { author_id })
             }
-            (Role::Editor, Action::ManageUsers) => false,
+            (Role::Editor, Action::ManageUsers | Action::ManageWebhooks) => false,
             (Role::Editor, _) => true,
             (Role::Author, Action::WriteArticles | Action::UploadMedia) => true,
             (Role::Author, Action::EditMediaOf { uploaded_by }) => {

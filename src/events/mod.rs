@@ -5,6 +5,8 @@
 //! by id (`after`): ids only grow in commit order, since writers take turns
 //! (`db::transaction`), and every process hears of new rows (`Db::writes`).
 
+pub mod webhooks;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -101,16 +103,19 @@ impl EventRow {
     }
 }
 
-/// Records an event in the caller's transaction; it is told once that commits.
+/// Records an event in the caller's transaction, with a delivery for every webhook that
+/// wants it (`webhooks::enqueue`); it is told once that commits.
 pub fn record(conn: &mut Conn, kind: EventKind, data: &Value) -> Result<i64, ApiError> {
+    let created_at = crate::time::now();
     let id = diesel::insert_into(events::table)
         .values((
             events::kind.eq(kind.name()),
             events::data.eq(data.to_string()),
-            events::created_at.eq(crate::time::now()),
+            events::created_at.eq(created_at),
         ))
         .returning(events::id)
         .get_result(conn)?;
+    webhooks::enqueue(conn, id, kind, data, created_at)?;
     Ok(id)
 }
 
@@ -145,9 +150,14 @@ pub fn latest(conn: &mut Conn, limit: i64) -> QueryResult<Vec<Event>> {
 }
 
 /// Removes events older than `before`: the stream replays only recent ones, and webhook
-/// deliveries keep what they sent.
+/// deliveries keep what they sent. The event of a pending delivery stays.
 pub fn prune(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
-    diesel::delete(events::table.filter(events::created_at.lt(before))).execute(conn)
+    diesel::delete(
+        events::table
+            .filter(events::created_at.lt(before))
+            .filter(diesel::dsl::not(webhooks::has_pending_delivery())),
+    )
+    .execute(conn)
 }
 
 #[cfg(test)]

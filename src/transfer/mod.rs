@@ -4,7 +4,7 @@
 //! The file is JSON Lines. Line 1 is a header naming the format and its version; then one
 //! line per row, `{"table":"users","row":{...}}`, table by table in the order of their
 //! references (users, categories, articles, tags, article tags, comments, daily views,
-//! refresh tokens); the
+//! refresh tokens, webhooks with their secrets but not their delivery log); the
 //! last line counts the rows. What the database derives is not in the file: the search
 //! index (SQLite's `articles_fts`, PostgreSQL's `search_vector`) and the public content
 //! version are made again by the triggers as the rows go in.
@@ -23,7 +23,7 @@ use crate::fulltext;
 pub use rows::Counts;
 use rows::{
     Article, ArticleTag, Category, Comment, Entry, MediaItem, RefreshToken, Table, Tag, User,
-    ViewsDay,
+    ViewsDay, Webhook,
 };
 
 const FORMAT: &str = "newsroom-export";
@@ -65,6 +65,7 @@ pub fn export(db: &Db, out: &mut dyn Write) -> Result<Counts, ApiError> {
         export_table::<Comment>(conn, out, &mut counts)?;
         export_table::<ViewsDay>(conn, out, &mut counts)?;
         export_table::<RefreshToken>(conn, out, &mut counts)?;
+        export_table::<Webhook>(conn, out, &mut counts)?;
         write_line(out, &Entry::End(counts))?;
         out.flush().map_err(cannot_write)?;
         Ok(counts)
@@ -310,6 +311,7 @@ impl Loader {
             Some(Entry::Comments(_)) => self.insert::<Comment>(conn, rows(batch)),
             Some(Entry::ArticleViewsDaily(_)) => self.insert::<ViewsDay>(conn, rows(batch)),
             Some(Entry::RefreshTokens(_)) => self.insert::<RefreshToken>(conn, rows(batch)),
+            Some(Entry::Webhooks(_)) => self.insert::<Webhook>(conn, rows(batch)),
             Some(Entry::End(_)) => Ok(()),
         };
         inserted

@@ -33,3 +33,4 @@ mod transfer;
 mod users;
 mod views;
 mod visibility;
+mod webhooks;

@@ -35,6 +35,17 @@ export type TagKey = Schemas["TagKey"];
 export type TagRef = Schemas["TagRef"];
 export type TokenResponse = Schemas["TokenResponse"];
 export type User = Schemas["User"];
+export type Webhook = Schemas["Webhook"];
+export type WebhookWithSecret = Schemas["WebhookWithSecret"];
+export type Delivery = Schemas["Delivery"];
+export type WebhookPayload = Schemas["WebhookPayload"];
+export {
+  verifyWebhook,
+  WebhookVerificationError,
+  type WebhookArticle,
+  type WebhookComment,
+  type WebhookEvent,
+} from "./webhooks.js";
 
 /** A failed call: the HTTP status and, when the server sent one, its RFC 9457 problem. */
 export class ApiError extends Error {
