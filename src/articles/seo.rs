@@ -38,7 +38,7 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
         "x": "https://x.com/intent/tweet?url=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved&text=Port%20expansion%20approved%3A%20what%20changes",
         "linkedin": "https://www.linkedin.com/sharing/share-offsite/?url=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved",
         "whatsapp": "https://wa.me/?text=Port%20expansion%20approved%3A%20what%20changes%20https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved",
-        "email": "mailto:?subject=Port%20expansion%20approved%3A%20what%20changes&body=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved"
+        "mailto": "mailto:?subject=Port%20expansion%20approved%3A%20what%20changes&body=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved"
     }
 }))]
 pub struct Seo {
@@ -106,7 +106,7 @@ pub struct ShareLinks {
     pub linkedin: String,
     pub whatsapp: String,
     /// A `mailto:` link with the title as subject and the address as body.
-    pub email: String,
+    pub mailto: String,
 }
 
 impl Seo {
@@ -168,7 +168,7 @@ impl ShareLinks {
             x: format!("https://x.com/intent/tweet?url={url}&text={title}"),
             linkedin: format!("https://www.linkedin.com/sharing/share-offsite/?url={url}"),
             whatsapp: format!("https://wa.me/?text={title}%20{url}"),
-            email: format!("mailto:?subject={title}&body={url}"),
+            mailto: format!("mailto:?subject={title}&body={url}"),
         }
     }
 }
@@ -208,6 +208,6 @@ mod tests {
             "https://x.com/intent/tweet?url=https%3A%2F%2Fn.example%2Fa%3Fb%3Dc%26d\
              &text=%C3%9Cn%C3%AFcode%20%26%20%22quotes%22%20100%25"
         );
-        assert!(links.email.starts_with("mailto:?subject=%C3%9Cn"));
+        assert!(links.mailto.starts_with("mailto:?subject=%C3%9Cn"));
     }
 }

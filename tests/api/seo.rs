@@ -168,7 +168,7 @@ async fn share_links_are_url_encoded_and_the_card_follows_the_image() {
             "x": format!("https://x.com/intent/tweet?url={url}&text={title}"),
             "linkedin": format!("https://www.linkedin.com/sharing/share-offsite/?url={url}"),
             "whatsapp": format!("https://wa.me/?text={title}%20{url}"),
-            "email": format!("mailto:?subject={title}&body={url}"),
+            "mailto": format!("mailto:?subject={title}&body={url}"),
         })
     );
 }

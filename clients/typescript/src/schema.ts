@@ -1659,9 +1659,9 @@ export interface components {
          *       "published_time": "2026-11-30T08:00:00Z",
          *       "section": "Local",
          *       "share": {
-         *         "email": "mailto:?subject=Port%20expansion%20approved%3A%20what%20changes&body=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved",
          *         "facebook": "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved",
          *         "linkedin": "https://www.linkedin.com/sharing/share-offsite/?url=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved",
+         *         "mailto": "mailto:?subject=Port%20expansion%20approved%3A%20what%20changes&body=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved",
          *         "whatsapp": "https://wa.me/?text=Port%20expansion%20approved%3A%20what%20changes%20https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved",
          *         "x": "https://x.com/intent/tweet?url=https%3A%2F%2Fnews.example.com%2Flocal%2Fport-expansion-approved&text=Port%20expansion%20approved%3A%20what%20changes"
          *       },
@@ -1738,10 +1738,10 @@ export interface components {
         };
         /** @description "Share on ..." links, each opening the network's share dialog for the article. */
         ShareLinks: {
-            /** @description A `mailto:` link with the title as subject and the address as body. */
-            email: string;
             facebook: string;
             linkedin: string;
+            /** @description A `mailto:` link with the title as subject and the address as body. */
+            mailto: string;
             whatsapp: string;
             /** @description X (Twitter): the title and the address. */
             x: string;
