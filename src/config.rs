@@ -53,6 +53,21 @@ pub struct Config {
     pub media: MediaSettings,
     /// The public web site: its address and where article pages are (`site.rs`).
     pub site: SiteSettings,
+    /// The live stream (`GET /api/v1/stream`): its cap, replay window and heartbeat.
+    pub stream: StreamSettings,
+}
+
+/// The live stream's settings (`STREAM_*`).
+#[derive(Debug, Clone)]
+pub struct StreamSettings {
+    /// Streams open at once on this instance (`STREAM_MAX_CONNECTIONS`); one more is a `503`.
+    pub max_connections: usize,
+    /// How many recent public events a reconnecting client can resume from
+    /// (`STREAM_REPLAY_EVENTS`); an older `Last-Event-ID` gets a `reset` event.
+    pub replay_events: usize,
+    /// Seconds between the comment lines that keep an idle stream open through proxies
+    /// (`STREAM_HEARTBEAT_SECONDS`).
+    pub heartbeat_seconds: u64,
 }
 
 /// The media library's settings (`MEDIA_*`).
@@ -149,6 +164,11 @@ impl Config {
             counters_max_lag_seconds: positive(&lookup, "COUNTERS_MAX_LAG_SECONDS", 10)?,
             media: media(&lookup)?,
             site: SiteSettings::from_lookup(&lookup)?,
+            stream: StreamSettings {
+                max_connections: positive(&lookup, "STREAM_MAX_CONNECTIONS", 5000)?,
+                replay_events: positive(&lookup, "STREAM_REPLAY_EVENTS", 1000)?,
+                heartbeat_seconds: positive(&lookup, "STREAM_HEARTBEAT_SECONDS", 15)?,
+            },
         })
     }
 
@@ -385,6 +405,9 @@ mod tests {
         assert_eq!(config.rate_limit_logins_per_address_per_minute, 30);
         assert_eq!(config.password_hashing_concurrency, cores());
         assert_eq!(config.password_hashing_wait_ms, 2000);
+        assert_eq!(config.stream.max_connections, 5000);
+        assert_eq!(config.stream.replay_events, 1000);
+        assert_eq!(config.stream.heartbeat_seconds, 15);
         assert!(config.require_jwt_secret().is_err());
         Ok(())
     }
@@ -542,6 +565,9 @@ mod tests {
             ("SEARCH_RANKED_MATCHES", "0"),
             ("BIND_ADDRESS", "localhost:8080"),
             ("CORS_ALLOWED_ORIGINS", "example.com"),
+            ("STREAM_MAX_CONNECTIONS", "0"),
+            ("STREAM_REPLAY_EVENTS", "many"),
+            ("STREAM_HEARTBEAT_SECONDS", "0"),
         ] {
             let message = refusal(&[(name, value)]);
             assert!(message.contains(name), "{name}={value}: `{message}`");

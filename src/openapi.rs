@@ -40,6 +40,7 @@ use utoipa::{Modify, OpenApi as _};
         (name = "comments", description = "Replies to articles, and their moderation"),
         (name = "views", description = "View counts and the Trending / Most commented lists"),
         (name = "search", description = "Full-text search over published articles"),
+        (name = "stream", description = "The live stream of public events (Server-Sent Events)"),
         (name = "service", description = "Liveness and readiness"),
     )
 )]

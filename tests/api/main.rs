@@ -26,6 +26,7 @@ mod readme;
 mod search;
 mod service;
 mod spec;
+mod stream;
 mod tags;
 mod transfer;
 mod users;
