@@ -66,14 +66,9 @@ pub async fn stream(
         retry_after_secs: RETRY_AFTER_SECONDS,
     })?;
     let mut opening = state.subscribe(resume);
-    if let (Some(newest), Resume::After(id)) = (opening.ahead_of(), resume) {
-        // Another instance may have sent this id before this one read it; an id the
-        // database never gave is another site's, or from before a restore.
-        let last = app.db.read(|conn| Ok(events::last_id(conn)?)).await?;
-        if id > last {
-            opening.reset_to(newest);
-        }
-    }
+    // After subscribing: an event committed from now on reaches the stream live.
+    let newest = app.db.read(|conn| Ok(events::last_id(conn)?)).await?;
+    opening.settle(resume, newest);
     Ok(HttpResponse::Ok()
         .content_type("text/event-stream")
         .insert_header((header::CACHE_CONTROL, "no-cache"))

@@ -97,7 +97,7 @@ pub struct Opening {
     after: i64,
     /// The client's id is newer than this instance has read: the database must say
     /// whether it exists (another instance may simply be ahead by a few milliseconds).
-    ahead_of: Option<i64>,
+    ahead: bool,
     live: broadcast::Receiver<Arc<Frame>>,
 }
 
@@ -212,14 +212,14 @@ impl StreamState {
             replay: Vec::new(),
             reset_at: None,
             after: newest,
-            ahead_of: None,
+            ahead: false,
             live,
         };
         match resume {
             Resume::Live => {}
             Resume::After(id) if id > newest => {
                 opening.after = id;
-                opening.ahead_of = Some(newest);
+                opening.ahead = true;
             }
             Resume::After(id) if id >= window.held_after => {
                 opening.replay = window
@@ -301,16 +301,19 @@ impl StreamState {
 }
 
 impl Opening {
-    /// The client's id is newer than this instance has read; `Some(newest)` names the
-    /// newest event this instance has seen, to compare with the database's.
-    pub fn ahead_of(&self) -> Option<i64> {
-        self.ahead_of
-    }
-
-    /// The client's id is unknown to the database too: it must reload, from `newest` on.
-    pub fn reset_to(&mut self, newest: i64) {
-        self.reset_at = Some(newest);
-        self.after = newest;
+    /// Takes in the database's newest event id, read after subscribing, since the follower
+    /// may not have read the newest events yet: a live client starts after it (an event
+    /// committed before the client came is not news to it), and an id newer than it was
+    /// never given by this database (another site's, or from before a restore): reload.
+    pub fn settle(&mut self, resume: Resume, database_newest: i64) {
+        match resume {
+            Resume::Live => self.after = self.after.max(database_newest),
+            Resume::After(id) if self.ahead && id > database_newest => {
+                self.reset_at = Some(database_newest);
+                self.after = database_newest;
+            }
+            Resume::After(_) | Resume::Unknown => {}
+        }
     }
 }
 
