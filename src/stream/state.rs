@@ -127,10 +127,6 @@ impl StreamState {
         })
     }
 
-    pub fn settings(&self) -> &StreamSettings {
-        &self.shared.settings
-    }
-
     /// Follows the `events` table until the process ends.
     pub fn spawn_follower(state: web::Data<Self>, db: Db) {
         actix_web::rt::spawn(async move {
@@ -196,11 +192,6 @@ impl StreamState {
             })
             .ok()
             .map(|_| Slot(self.shared.clone()))
-    }
-
-    /// How many streams are open now.
-    pub fn open_streams(&self) -> usize {
-        self.shared.open.load(Ordering::Acquire)
     }
 
     /// Subscribes a new stream and finds what it must be sent first.
