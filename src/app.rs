@@ -27,6 +27,7 @@ use crate::media::files::serve_file;
 use crate::media::state::MediaState;
 use crate::openapi;
 use crate::state::AppState;
+use crate::stream::state::StreamState;
 use crate::views::state::ViewsState;
 use std::time::Duration;
 
@@ -39,12 +40,15 @@ pub struct Services {
     pub comments: web::Data<CommentsState>,
     pub views: web::Data<ViewsState>,
     pub media: web::Data<MediaState>,
+    pub stream: web::Data<StreamState>,
 }
 
 impl Services {
-    /// Fails only when the media store cannot be opened (`MEDIA_DIR`, `MEDIA_S3_*`).
+    /// Fails when the media store cannot be opened (`MEDIA_DIR`, `MEDIA_S3_*`), or the
+    /// recent events cannot be read for the live stream.
     pub fn new(db: Db, jwt_secret: &str, config: Config) -> Result<Self, String> {
         Ok(Self {
+            stream: web::Data::new(StreamState::new(&db, &config.stream)?),
             media: web::Data::new(MediaState::new(&config.media)?),
             auth: web::Data::new(AuthState::new(jwt_secret, &config)),
             comments: web::Data::new(CommentsState::new(&config)),
@@ -57,13 +61,14 @@ impl Services {
 impl Services {
     /// Starts the work that runs beside the requests until the process ends (buffered
     /// views reaching the database, scheduled articles announced when due, webhooks
-    /// delivered), on the current actix runtime: `serve` and the tests call it once,
-    /// before serving.
+    /// delivered, the live stream's follower of the `events` table), on the current actix
+    /// runtime: `serve` and the tests call it once, before serving.
     pub fn spawn_background(&self) {
         let flush_every = Duration::from_millis(self.app.config.view_flush_interval_ms);
         crate::views::buffer::spawn_flusher(self.app.clone(), self.views.clone(), flush_every);
         crate::articles::announce::spawn_sweeper(self.app.clone());
         crate::webhooks::dispatcher::spawn(self.app.clone());
+        StreamState::spawn_follower(self.stream.clone(), self.app.db.clone());
     }
 }
 
@@ -90,6 +95,7 @@ pub fn build(
         .app_data(services.comments.clone())
         .app_data(services.views.clone())
         .app_data(services.media.clone())
+        .app_data(services.stream.clone())
         .app_data(BodyLimit(body_limit))
         .app_data(BodyTimeout(Duration::from_secs(
             config.request_body_timeout_seconds,
@@ -151,7 +157,8 @@ fn mount() -> (
                 .configure(crate::comments::routes::configure)
                 .configure(crate::search::routes::configure)
                 .configure(crate::feeds::routes::configure)
-                .configure(crate::webhooks::routes::configure),
+                .configure(crate::webhooks::routes::configure)
+                .configure(crate::stream::routes::configure),
         )
         .service(health)
         .service(ready)
@@ -180,6 +187,8 @@ fn cors(origins: &[String]) -> Cors {
             header::ACCEPT,
             header::IF_NONE_MATCH,
             REQUEST_ID,
+            // Sent by a reconnecting `EventSource` (the live stream).
+            header::HeaderName::from_static("last-event-id"),
         ])
         .expose_headers([
             header::HeaderName::from_static("x-total-count"),

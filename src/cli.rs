@@ -12,6 +12,7 @@ use crate::app::{self, Services};
 use crate::auth::Role;
 use crate::config::Config;
 use crate::db::Db;
+use crate::stream::state::StreamState;
 use crate::users::model::{NewUser, NewUserBody};
 use crate::{openapi, seed, transfer};
 
@@ -253,6 +254,10 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
         // The request line and headers must arrive within 5 seconds (actix's default, kept
         // here in sight); the body then has REQUEST_BODY_TIMEOUT (http/json.rs).
         .client_request_timeout(Duration::from_secs(5))
+        // A client that closes its side is gone (browsers never half-close): its connection
+        // ends at once, and with it a live stream, which gives its slot back then rather
+        // than at the next heartbeat that fails to write.
+        .h1_allow_half_closed(false)
         .listen(listener)
         .map_err(|error| cannot_listen(address, &error))?;
         // The bound address, which differs from the configured one for port 0.
@@ -261,7 +266,8 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
         println!("Listening on http://{listening} (docs at http://{listening}/docs/)");
         server_services.spawn_background();
         // actix stops gracefully on SIGTERM and SIGINT: it finishes the requests in
-        // flight, then `run` returns.
+        // flight, then `run` returns. Live streams never finish: they are ended.
+        StreamState::close_on_stop(server_services.stream.clone());
         server
             .run()
             .await

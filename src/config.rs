@@ -58,6 +58,8 @@ pub struct Config {
     /// Events and finished webhook deliveries older than this many days are removed
     /// (`EVENTS_RETENTION_DAYS`); a pending delivery is kept whatever its age.
     pub events_retention_days: u32,
+    /// The live stream (`GET /api/v1/stream`): its cap, replay window and heartbeat.
+    pub stream: StreamSettings,
 }
 
 /// How webhooks are delivered (`WEBHOOKS_*`).
@@ -75,6 +77,19 @@ pub struct WebhookSettings {
     /// Endpoints on loopback, private and other non-public addresses are allowed
     /// (`WEBHOOKS_ALLOW_PRIVATE`): for tests and closed networks only.
     pub allow_private: bool,
+}
+
+/// The live stream's settings (`STREAM_*`).
+#[derive(Debug, Clone)]
+pub struct StreamSettings {
+    /// Streams open at once on this instance (`STREAM_MAX_CONNECTIONS`); one more is a `503`.
+    pub max_connections: usize,
+    /// How many recent public events a reconnecting client can resume from
+    /// (`STREAM_REPLAY_EVENTS`); an older `Last-Event-ID` gets a `reset` event.
+    pub replay_events: usize,
+    /// Seconds between the comment lines that keep an idle stream open through proxies
+    /// (`STREAM_HEARTBEAT_SECONDS`).
+    pub heartbeat_seconds: u64,
 }
 
 /// The media library's settings (`MEDIA_*`).
@@ -185,6 +200,11 @@ impl Config {
                 allow_private: flag(&lookup, "WEBHOOKS_ALLOW_PRIVATE")?,
             },
             events_retention_days: positive(&lookup, "EVENTS_RETENTION_DAYS", 30)?,
+            stream: StreamSettings {
+                max_connections: positive(&lookup, "STREAM_MAX_CONNECTIONS", 5000)?,
+                replay_events: positive(&lookup, "STREAM_REPLAY_EVENTS", 1000)?,
+                heartbeat_seconds: positive(&lookup, "STREAM_HEARTBEAT_SECONDS", 15)?,
+            },
         })
     }
 
@@ -427,6 +447,9 @@ mod tests {
         assert_eq!(config.webhooks.concurrency, 16);
         assert!(!config.webhooks.allow_private);
         assert_eq!(config.events_retention_days, 30);
+        assert_eq!(config.stream.max_connections, 5000);
+        assert_eq!(config.stream.replay_events, 1000);
+        assert_eq!(config.stream.heartbeat_seconds, 15);
         assert!(config.require_jwt_secret().is_err());
         Ok(())
     }
@@ -588,6 +611,9 @@ mod tests {
             ("WEBHOOKS_MAX_ATTEMPTS", "many"),
             ("WEBHOOKS_ALLOW_PRIVATE", "sometimes"),
             ("EVENTS_RETENTION_DAYS", "0"),
+            ("STREAM_MAX_CONNECTIONS", "0"),
+            ("STREAM_REPLAY_EVENTS", "many"),
+            ("STREAM_HEARTBEAT_SECONDS", "0"),
         ] {
             let message = refusal(&[(name, value)]);
             assert!(message.contains(name), "{name}={value}: `{message}`");

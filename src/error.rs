@@ -86,6 +86,11 @@ pub enum ApiError {
     /// Every password-hashing slot stayed taken for the whole wait (a login flood).
     #[error("the server is busy checking passwords; retry after {retry_after_secs} seconds")]
     Busy { retry_after_secs: u64 },
+    /// Every live-stream slot of this instance is taken (`STREAM_MAX_CONNECTIONS`).
+    #[error(
+        "this server has as many live streams open as it allows; retry after {retry_after_secs} seconds"
+    )]
+    StreamsFull { retry_after_secs: u64 },
     /// Something broke on our side; the cause is logged, never sent.
     #[error("internal error")]
     Internal(String),
@@ -139,7 +144,9 @@ impl ResponseError for ApiError {
             Self::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable | Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Busy { .. } | Self::StreamsFull { .. } => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -160,7 +167,9 @@ impl ResponseError for ApiError {
             Self::MethodNotAllowed { allow } => {
                 response.insert_header((header::ALLOW, allow.as_str()));
             }
-            Self::TooManyRequests { retry_after_secs } | Self::Busy { retry_after_secs } => {
+            Self::TooManyRequests { retry_after_secs }
+            | Self::Busy { retry_after_secs }
+            | Self::StreamsFull { retry_after_secs } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
             }
             // Storage trouble passes by itself (a locked or restarting database); a second

@@ -24,6 +24,7 @@ pub mod seed;
 pub mod sessions;
 pub mod site;
 pub mod state;
+pub mod stream;
 pub mod tags;
 pub mod time;
 pub mod transfer;

@@ -42,6 +42,7 @@ use utoipa::{Modify, OpenApi as _};
         (name = "search", description = "Full-text search over published articles"),
         (name = "distribution", description = "RSS and Atom feeds, sitemaps and the Google News sitemap, for readers and search engines"),
         (name = "webhooks", description = "Endpoints that receive events, signed as Standard Webhooks says (admins only)"),
+        (name = "stream", description = "The live stream of public events (Server-Sent Events)"),
         (name = "service", description = "Liveness and readiness"),
     )
 )]

@@ -111,6 +111,10 @@ pub async fn public_cache(
         let response = next.call(req).await?.map_into_boxed_body();
         return Ok(with_cache_control(response, cache_control));
     };
+    if asks_for_event_stream(&req) {
+        // A stream is never kept, and must not wait on other requests for its key.
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
     let now = chrono::Utc::now().timestamp();
     // Read before the handler runs: a write that lands meanwhile makes the entry stale at
     // once instead of keeping an old answer under the new version.
@@ -206,7 +210,8 @@ async fn entry_of(
     made_at: PublicState,
 ) -> Result<(HttpRequest, Arc<Entry>), Result<ServiceResponse<BoxBody>, Error>> {
     let response = response.map_err(Err)?;
-    if response.status() != StatusCode::OK {
+    if response.status() != StatusCode::OK || is_event_stream(response.headers()) {
+        // An endless body is passed on as it comes, never read whole.
         return Err(Ok(response));
     }
     let (request, response) = response.into_parts();
@@ -217,6 +222,23 @@ async fn entry_of(
     let entry = Entry::new(made_at, head.headers(), identity)
         .map_err(|error| Err(ApiError::internal(error).into()))?;
     Ok((request, Arc::new(entry)))
+}
+
+const EVENT_STREAM: &str = "text/event-stream";
+
+/// An `EventSource` (and most SSE clients) says what it wants.
+fn asks_for_event_stream(req: &ServiceRequest) -> bool {
+    req.headers()
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|accept| accept.contains(EVENT_STREAM))
+}
+
+fn is_event_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|content_type| content_type.starts_with(EVENT_STREAM))
 }
 
 /// The address asked (scheme and host, as actix reads them), the path, and the query with

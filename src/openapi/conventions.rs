@@ -34,7 +34,7 @@ impl Modify for Conventions {
                         document_response(status, response, resource);
                     }
                 }
-                if under_api && is_get && is_public(operation) {
+                if under_api && is_get && is_public(operation) && !is_event_stream(operation) {
                     make_conditional(operation);
                 }
             }
@@ -107,6 +107,12 @@ fn requirements_without_token(operation: &Operation) -> Option<Vec<bool>> {
             })
             .collect()
     })
+}
+
+/// A live stream (`text/event-stream`): never cached, so never conditional.
+fn is_event_stream(operation: &Operation) -> bool {
+    matches!(operation.responses.responses.get("200"), Some(RefOr::T(ok))
+        if ok.content.contains_key("text/event-stream"))
 }
 
 /// Public: callable without a token (no requirements at all, or `security(())` among them).
@@ -187,10 +193,12 @@ fn problem(description: &str) -> RefOr<Response> {
 /// The headers a response of this status carries, and for an error an example body.
 fn document_response(status: &str, response: &mut Response, resource: &str) {
     let page = status == "200" && is_page(response);
+    // A header the handler documents itself (the stream's `Cache-Control`) is kept.
     let mut add = |name: &str, component: &str| {
         response
             .headers
-            .insert(name.to_owned(), header_ref(component));
+            .entry(name.to_owned())
+            .or_insert_with(|| header_ref(component));
     };
     add("X-Request-Id", "XRequestId");
     match status {

@@ -16,8 +16,9 @@ use crate::common::{ADMIN_EMAIL, ADMIN_PASSWORD, JWT_SECRET, fresh_database, on_
 const SEEN_WITHIN: Duration = Duration::from_secs(2);
 
 /// Two `serve` processes on one new PostgreSQL database, each trusting one proxy (so that a
-/// test's views come from readers of their own); `None` on SQLite.
-fn two_instances() -> Option<(Workdir, Server, Server)> {
+/// test's views come from readers of their own); `None` on SQLite. The stream's tests use
+/// them too.
+pub fn two_instances() -> Option<(Workdir, Server, Server)> {
     two_instances_on().map(|(work, _, first, second)| (work, first, second))
 }
 

@@ -28,6 +28,7 @@ mod search;
 mod seo;
 mod service;
 mod spec;
+mod stream;
 mod tags;
 mod transfer;
 mod users;

@@ -14,10 +14,12 @@ import {
   ApiError,
   createNewsroomClient,
   pageInfo,
+  subscribe,
   type Article,
   type ArticleSummary,
   type NewsroomClient,
   type PostedComment,
+  type StreamEvent,
 } from "../src/index.js";
 
 function env(name: string): string {
@@ -303,6 +305,86 @@ await flow("create an article", async () => {
   return `#${created.id} ${created.slug} in ${categorySlug}`;
 });
 
+/** Waits for the first event `matches` accepts, or fails after `ms`. */
+function nextEvent(
+  events: { event: StreamEvent; id: string | undefined }[],
+  matches: (event: StreamEvent) => boolean,
+  ms = 5000,
+): Promise<{ event: StreamEvent; id: string | undefined }> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const look = (): void => {
+      const found = events.find(({ event }) => matches(event));
+      if (found !== undefined) resolve(found);
+      else if (Date.now() > deadline) reject(new Error(`no matching event within ${ms} ms`));
+      else setTimeout(look, 20);
+    };
+    look();
+  });
+}
+
+let editorId = 0;
+
+await flow("live stream", async () => {
+  // An editor of the newsroom publishes; a reader's page follows the category's stream.
+  const password = `smoke editor ${suffix}`;
+  const editorUser = ok(
+    await staff.api.POST("/api/v1/users", {
+      body: { email: `editor-${suffix}@example.com`, password, display_name: `Smoke editor ${suffix}`, role: "editor" },
+    }),
+    201,
+  );
+  editorId = editorUser.id;
+  const editor = createNewsroomClient(baseUrl);
+  await editor.login(editorUser.email, password);
+  const received: { event: StreamEvent; id: string | undefined }[] = [];
+  let stream: ReturnType<typeof subscribe> | undefined;
+  // Publish once the stream is open: an event from before it opened is not news to it.
+  await new Promise<void>((resolve, reject) => {
+    setTimeout(() => reject(new Error("the stream did not open within 5 s")), 5000);
+    stream = subscribe(baseUrl, {
+      category: categorySlug,
+      onOpen: resolve,
+      onEvent: (event, id) => received.push({ event, id }),
+      onError: reject,
+    });
+  });
+  const published = ok(
+    await editor.api.POST("/api/v1/articles", {
+      body: { title: `Live ${suffix}`, content: "<p>Breaking.</p>", category_id: categoryId, status: "published" },
+    }),
+    201,
+  );
+  articleIds.push(published.id);
+  const sent = Date.now();
+  const arrived = await nextEvent(received, (event) => event.type === "article.published" && event.data.id === published.id);
+  const took = Date.now() - sent;
+  assert.ok(arrived.event.type === "article.published");
+  // Narrowed by `type`: an article event's data is the summary plus its page.
+  assert.equal(arrived.event.data.slug, published.slug);
+  assert.ok(arrived.event.data.url?.endsWith(published.slug), `url ${arrived.event.data.url}`);
+  stream?.close();
+  // Missed while away, replayed on resume after the last id seen.
+  ok(
+    await editor.api.PATCH("/api/v1/articles/{id}", {
+      params: { path: { id: published.id } },
+      body: { title: `Live ${suffix}, updated` },
+    }),
+  );
+  const resumed: { event: StreamEvent; id: string | undefined }[] = [];
+  const again = subscribe(baseUrl, {
+    category: categorySlug,
+    lastEventId: arrived.id,
+    onEvent: (event, id) => resumed.push({ event, id }),
+  });
+  const update = await nextEvent(resumed, (event) => event.type === "article.updated");
+  again.close();
+  assert.ok(update.event.type === "article.updated");
+  assert.equal(update.event.data.title, `Live ${suffix}, updated`);
+  await editor.logout();
+  return `article.published #${published.id} in ${took} ms (event ${arrived.id}), article.updated replayed after it`;
+});
+
 await flow("schedule an article", async () => {
   const at = new Date(Date.now() + 3600_000).toISOString();
   const scheduled = ok(
@@ -407,9 +489,11 @@ await flow("clean up", async () => {
     params: { path: { id: categoryId } },
   });
   assert.equal(gone.response.status, 204, `DELETE category #${categoryId}`);
+  const editorGone = await staff.api.DELETE("/api/v1/users/{id}", { params: { path: { id: editorId } } });
+  assert.equal(editorGone.response.status, 204, `DELETE user #${editorId}`);
   await staff.logout();
   assert.equal(staff.tokens, null);
-  return `${articleIds.length} articles and 1 category deleted, logged out`;
+  return `${articleIds.length} articles, 1 category and the editor deleted, logged out`;
 });
 
 console.log(`smoke: ${flows} flows passed against ${baseUrl}`);

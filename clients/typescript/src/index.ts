@@ -236,3 +236,15 @@ export function pageInfo(response: Response): PageInfo {
   }
   return { total, links };
 }
+
+export {
+  STREAM_EVENT_TYPES,
+  subscribe,
+  type ArticleEventData,
+  type CommentEventData,
+  type StreamEvent,
+  type StreamEventOf,
+  type StreamEventType,
+  type SubscribeOptions,
+  type Subscription,
+} from "./stream.js";

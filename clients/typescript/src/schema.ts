@@ -728,6 +728,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live stream of public events.
+         * @description Server-Sent Events (`text/event-stream`): an event when an article is published
+         *     (including a scheduled one coming due), updated, unpublished or deleted, and when a
+         *     comment is approved; never a pending comment. Each message has `id:` (the event id),
+         *     `event:` (the type, as `article.published`) and one `data:` line holding the JSON
+         *     envelope `{"type", "timestamp", "data"}` described below (the webhooks' envelope).
+         *
+         *     Reconnect with `Last-Event-ID` (browsers' `EventSource` does by itself) to get the
+         *     events you missed, in order, from the newest `STREAM_REPLAY_EVENTS` (1,000) public
+         *     events; an id older than that gets a `reset` event: reload, then follow the stream.
+         *     A comment line (`: keep-alive`) comes every `STREAM_HEARTBEAT_SECONDS` (15), and
+         *     `retry: 3000` first. At most `STREAM_MAX_CONNECTIONS` streams per instance: one more is
+         *     a `503` with `Retry-After`. A client that falls far behind is disconnected, and resumes
+         *     with `Last-Event-ID`.
+         */
+        get: operations["stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tags": {
         parameters: {
             query?: never;
@@ -1186,6 +1218,14 @@ export interface components {
             og_image: components["schemas"]["FeaturedImage"] | null;
             seo: components["schemas"]["Seo"];
         };
+        /** @description An article event's data: the article as `GET /articles` lists it, plus its page. */
+        ArticleEventData: components["schemas"]["ArticleSummary"] & {
+            /**
+             * @description The article's page on the site (`ARTICLE_URL_TEMPLATE`); `null` without `SITE_URL`.
+             * @example https://news.example.com/world-news/harbour-cranes
+             */
+            url: string | null;
+        };
         /**
          * @description The body of `PATCH /articles/{id}`: only the fields sent change.
          * @example {
@@ -1394,6 +1434,10 @@ export interface components {
              *     above them are all approved (so `0` while this comment is not public itself).
              */
             reply_count: number;
+        };
+        /** @description A comment event's data: the comment as the public sees it, plus its status. */
+        CommentEventData: components["schemas"]["Comment"] & {
+            status: components["schemas"]["CommentStatus"];
         };
         /**
          * @description The body of `PATCH /comments/{id}`: moderation.
@@ -1975,6 +2019,11 @@ export interface components {
              */
             width: number;
         };
+        /** @description Why the client must reload. */
+        ResetData: {
+            /** @example the events after Last-Event-ID 12 are no longer held */
+            reason: string;
+        };
         /**
          * @description What a user may do, as in WordPress: admins everything, editors all content and
          *     comments, authors their own articles.
@@ -2100,6 +2149,42 @@ export interface components {
          * @example world-news
          */
         Slug: string;
+        /**
+         * @description One message of the live stream: the JSON of its `data:` line. The SSE `event:` field
+         *     repeats `type`, and `id:` is the event's id (send it back as `Last-Event-ID`). The
+         *     envelope is the webhooks' own: `{"type", "timestamp", "data"}`.
+         */
+        StreamEvent: {
+            data: components["schemas"]["ArticleEventData"];
+            timestamp: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            type: "article.published";
+        } | {
+            data: components["schemas"]["ArticleEventData"];
+            timestamp: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            type: "article.updated";
+        } | {
+            data: components["schemas"]["ArticleEventData"];
+            timestamp: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            type: "article.unpublished";
+        } | {
+            data: components["schemas"]["ArticleEventData"];
+            timestamp: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            type: "article.deleted";
+        } | {
+            data: components["schemas"]["CommentEventData"];
+            timestamp: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            type: "comment.approved";
+        } | {
+            data: components["schemas"]["ResetData"];
+            timestamp: components["schemas"]["Timestamp"];
+            /** @enum {string} */
+            type: "reset";
+        };
         /**
          * @description What an endpoint subscribes to: one event type, or `*` for every one (present and
          *     future).
@@ -9079,6 +9164,133 @@ export interface operations {
                 };
             };
             /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    stream: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Resume after this event id, for clients that cannot send the `Last-Event-ID` header
+                 *     (the header wins when both are sent).
+                 * @example 120
+                 */
+                last_event_id?: number;
+                /**
+                 * @description Only these event types, comma-separated (default: every type the stream sends).
+                 * @example article.published,article.updated
+                 */
+                events?: string;
+                /**
+                 * @description Only article events of this category (by slug); comment events are left out.
+                 * @example world-news
+                 */
+                category?: string;
+            };
+            header?: {
+                /**
+                 * @description The `id:` of the last event received: the stream starts with the events after it
+                 * @example 120
+                 */
+                "Last-Event-ID"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description An endless stream of events; the schema is the JSON of each `data:` line */
+            200: {
+                headers: {
+                    /** @description `no-cache` */
+                    "Cache-Control"?: string;
+                    /** @description `no`: nginx passes each event on at once */
+                    "X-Accel-Buffering"?: string;
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["StreamEvent"];
+                };
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description As many streams are open as `STREAM_MAX_CONNECTIONS` allows, or the database is briefly unavailable; retry after `Retry-After` seconds */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
