@@ -133,7 +133,7 @@ pub struct NewWebhookBody {
     /// An `http(s)` URL on a public address.
     #[schema(
         max_length = 2000,
-        pattern = "^https?://",
+        pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$",
         example = "https://hooks.example.com/newsroom"
     )]
     pub url: String,
@@ -142,7 +142,10 @@ pub struct NewWebhookBody {
     pub events: Vec<Subscription>,
     /// `whsec_` and the base64 of 24 to 64 random bytes; generated when absent.
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, pattern = "^whsec_[A-Za-z0-9+/]+={0,2}$")]
+    #[schema(
+        nullable = false,
+        pattern = "^whsec_([A-Za-z0-9+/]{4}){8,20}([A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{2}==)?$"
+    )]
     pub secret: Option<String>,
     #[serde(default)]
     #[schema(max_length = 500)]
@@ -193,7 +196,11 @@ impl TryFrom<NewWebhookBody> for NewWebhook {
 #[schema(example = json!({"active": false}))]
 pub struct WebhookPatchBody {
     #[serde(default, deserialize_with = "present")]
-    #[schema(nullable = false, max_length = 2000, pattern = "^https?://")]
+    #[schema(
+        nullable = false,
+        max_length = 2000,
+        pattern = "^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[!-~]*)?$"
+    )]
     pub url: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(nullable = false, min_items = 1)]
