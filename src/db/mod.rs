@@ -14,6 +14,7 @@ use diesel::sqlite::SqliteConnection;
 use diesel::{Connection, RunQueryDsl};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use crate::error::ApiError;
 use sqlite::DatabaseFile;
@@ -228,6 +229,16 @@ impl Db {
     /// reading is not missed, since `changed` compares with the last value seen).
     pub fn writes(&self) -> tokio::sync::watch::Receiver<u64> {
         self.writes.subscribe()
+    }
+
+    /// Waits until a write is heard on `writes` (from [`Db::writes`]) or `at_most` has
+    /// passed, whichever comes first: followers of the `events` table read after either.
+    /// Once nothing can be heard any more, it waits the whole `at_most` (they then poll).
+    pub async fn next_write(writes: &mut tokio::sync::watch::Receiver<u64>, at_most: Duration) {
+        let heard = actix_web::rt::time::timeout(at_most, writes.changed()).await;
+        if let Ok(Err(_closed)) = heard {
+            actix_web::rt::time::sleep(at_most).await;
+        }
     }
 
     /// The public content version as last read: what cached public responses are keyed on.

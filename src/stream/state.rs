@@ -133,11 +133,7 @@ impl StreamState {
             let mut writes = db.writes();
             loop {
                 // A write heard, or a second gone by: read either way.
-                let heard = actix_web::rt::time::timeout(POLL_EVERY, writes.changed()).await;
-                if let Ok(Err(_closed)) = heard {
-                    // No writes will be heard again: poll.
-                    actix_web::rt::time::sleep(POLL_EVERY).await;
-                }
+                Db::next_write(&mut writes, POLL_EVERY).await;
                 if let Err(error) = state.catch_up(&db).await {
                     tracing::warn!(%error, "the live stream could not read new events; will retry");
                 }

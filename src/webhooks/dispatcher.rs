@@ -13,6 +13,7 @@ use super::address::{self, PublicOnly};
 use super::outbox::{self, Claimed, Outcome};
 use super::signature::{self, Secret};
 use crate::config::WebhookSettings;
+use crate::db::Db;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -98,13 +99,8 @@ async fn run(state: web::Data<AppState>, client: reqwest::Client, settings: Webh
         // Whatever comes first: a send ends (a slot is free, an outcome to settle), a write
         // may have queued deliveries, or a retry may have come due.
         tokio::select! {
-            changed = writes.changed() => {
-                if changed.is_err() {
-                    actix_web::rt::time::sleep(POLL_EVERY).await;
-                }
-            }
+            () = Db::next_write(&mut writes, POLL_EVERY) => {}
             Some(outcome) = finished.recv() => outcomes.push(outcome),
-            () = actix_web::rt::time::sleep(POLL_EVERY) => {}
         }
         while let Ok(outcome) = finished.try_recv() {
             outcomes.push(outcome);
