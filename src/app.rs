@@ -18,6 +18,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::error::ApiError;
 use crate::http::cache::{CacheContext, CacheMaxAge, public_cache};
+use crate::http::front_end;
 use crate::http::head::head_as_get;
 use crate::http::json::{BodyLimit, BodyTimeout};
 use crate::http::methods::{MountedPaths, method_not_allowed};
@@ -88,6 +89,7 @@ pub fn build(
     let state = &services.app;
     let config = &state.config;
     let body_limit = config.max_body_bytes;
+    let site_dir = config.site_dir.as_deref();
     let cors = cors(&config.cors_allowed_origins);
     let max_age = CacheMaxAge(config.cache_max_age_seconds);
     app.app_data(state.clone())
@@ -113,6 +115,8 @@ pub fn build(
         .service(web::resource("/docs").get(docs_redirect))
         // The media files, at the root as static files are; outside the spec like the docs.
         .service(web::resource("/media/{folder}/{file}").get(serve_file))
+        // Last: the news site takes the paths nothing above answers (`SERVE_SITE_DIR`).
+        .configure(|cfg| front_end::configure(cfg, site_dir))
         .default_service(web::to(no_route))
         // In front of the router: a `405` for a path that is mounted without this method.
         .wrap(from_fn(method_not_allowed))
@@ -156,6 +160,7 @@ fn mount() -> (
                 .configure(crate::articles::routes::configure)
                 .configure(crate::comments::routes::configure)
                 .configure(crate::search::routes::configure)
+                .configure(crate::pages::routes::configure)
                 .configure(crate::feeds::routes::configure)
                 .configure(crate::webhooks::routes::configure)
                 .configure(crate::stream::routes::configure),

@@ -198,6 +198,9 @@ fn open(config: &Config) -> Result<Db, String> {
     Db::open(&config.database_url, config.db_pool_size)
 }
 
+/// Where `examples/news-site` puts its build (`npm run build`), in this source tree.
+const DEMO_SITE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/news-site/dist");
+
 /// `demo` is the number of articles of a demo instance, `None` for a real one.
 fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
     // Declared first so that it is dropped last, once every connection to the file closed.
@@ -207,6 +210,10 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
         config.jwt_secret = Some(seed::generate_password() + &seed::generate_password());
         // The demo's pictures go beside its database and with it, unless a bucket is set.
         config.media.dir = database.media_dir();
+        // A newcomer's first command shows the reference news site, once it is built.
+        if config.site_dir.is_none() {
+            config.site_dir = Some(PathBuf::from(DEMO_SITE_DIR));
+        }
     }
     let secret = config
         .require_jwt_secret()
@@ -244,6 +251,7 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
     } else {
         ensure_first_admin(&db, &config)?;
     }
+    let site_dir = config.site_dir.clone();
     let services = Services::new(db, &secret, config)?;
     let server_services = services.clone();
     actix_web::rt::System::new().block_on(async move {
@@ -264,6 +272,10 @@ fn serve(mut config: Config, demo: Option<usize>) -> Result<(), String> {
         let listening = server.addrs().first().copied().unwrap_or(address);
         // Printed only now that it is true: scripts and people wait for this line.
         println!("Listening on http://{listening} (docs at http://{listening}/docs/)");
+        if site_dir.is_some() {
+            // When it is not built, `/` says how to build it (and the log warns).
+            println!("News site at http://{listening}/");
+        }
         server_services.spawn_background();
         // actix stops gracefully on SIGTERM and SIGINT: it finishes the requests in
         // flight, then `run` returns. Live streams never finish: they are ended.

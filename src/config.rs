@@ -2,6 +2,7 @@
 
 use std::env;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::str::FromStr;
 
 use crate::http::client_ip::TrustedProxies;
@@ -53,6 +54,9 @@ pub struct Config {
     pub media: MediaSettings,
     /// The public web site: its address and where article pages are (`site.rs`).
     pub site: SiteSettings,
+    /// A built front end to serve at `/` (`SERVE_SITE_DIR`); `serve --demo` uses the
+    /// repository's reference site when it is unset.
+    pub site_dir: Option<PathBuf>,
     /// Deliveries to webhook endpoints (`WEBHOOKS_*`).
     pub webhooks: WebhookSettings,
     /// Events and finished webhook deliveries older than this many days are removed
@@ -192,6 +196,9 @@ impl Config {
             counters_max_lag_seconds: positive(&lookup, "COUNTERS_MAX_LAG_SECONDS", 10)?,
             media: media(&lookup)?,
             site: SiteSettings::from_lookup(&lookup)?,
+            site_dir: lookup("SERVE_SITE_DIR")
+                .filter(|dir| !dir.is_empty())
+                .map(PathBuf::from),
             webhooks: WebhookSettings {
                 timeout_seconds: positive(&lookup, "WEBHOOKS_TIMEOUT_SECONDS", 10)?,
                 max_attempts: positive(&lookup, "WEBHOOKS_MAX_ATTEMPTS", 8)?,

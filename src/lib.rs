@@ -19,6 +19,7 @@ pub mod fulltext;
 pub mod http;
 pub mod media;
 pub mod openapi;
+pub mod pages;
 pub mod search;
 pub mod seed;
 pub mod sessions;

@@ -40,6 +40,7 @@ use utoipa::{Modify, OpenApi as _};
         (name = "comments", description = "Replies to articles, and their moderation"),
         (name = "views", description = "View counts and the Trending / Most commented lists"),
         (name = "search", description = "Full-text search over published articles"),
+        (name = "pages", description = "One request per page: everything a page of a news site shows, in one cacheable response"),
         (name = "distribution", description = "RSS and Atom feeds, sitemaps and the Google News sitemap, for readers and search engines"),
         (name = "webhooks", description = "Endpoints that receive events, signed as Standard Webhooks says (admins only)"),
         (name = "stream", description = "The live stream of public events (Server-Sent Events)"),

@@ -4,5 +4,6 @@ pub mod announce;
 pub mod content;
 pub mod model;
 pub mod queries;
+pub mod read;
 pub mod routes;
 pub mod seo;

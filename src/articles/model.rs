@@ -719,3 +719,14 @@ fn excerpt(value: Option<String>) -> Result<Option<String>, FieldError> {
         .transpose()?
         .flatten())
 }
+
+/// The previous and next published articles, for "Previous Post" / "Next Post" links.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Adjacent {
+    /// The next older article; `null` at the end.
+    #[schema(required = true)]
+    pub previous: Option<ArticleSummary>,
+    /// The next newer article; `null` at the end.
+    #[schema(required = true)]
+    pub next: Option<ArticleSummary>,
+}

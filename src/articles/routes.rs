@@ -1,17 +1,16 @@
 //! `/articles`: public reads of published articles, and writes by their authors and editors.
 
 use actix_web::{HttpRequest, HttpResponse, delete, get, patch, post, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::announce;
 use super::model::{
-    Article, ArticlePatch, ArticlePatchBody, ArticleSummary, FeaturedImage, NewArticle,
-    NewArticleBody,
+    Adjacent, Article, ArticlePatch, ArticlePatchBody, ArticleSummary, NewArticle, NewArticleBody,
 };
-use super::queries::{self, ArticleFilter, ArticleSort, FullRow, Visibility};
-use super::seo::Seo;
+use super::queries::{self, ArticleFilter, ArticleSort, Visibility};
+use super::read;
 use crate::auth::{Action, Caller, MaybeCaller};
 use crate::authors::queries as authors;
 use crate::categories::queries as categories;
@@ -22,8 +21,6 @@ use crate::error::{ApiError, Problem};
 use crate::fulltext::terms::SearchTerms;
 use crate::http::query::repeated;
 use crate::http::{Json, ListParams, Paginated, Query, Timestamp, created, pagination};
-use crate::media::queries as media;
-use crate::site::SiteSettings;
 use crate::state::AppState;
 use crate::tags::queries as tags;
 use crate::time::now;
@@ -208,7 +205,7 @@ pub async fn get_article(
     Ok(web::Json(
         state
             .db
-            .read(move |conn| visible_article(conn, key, caller, &site.config.site))
+            .read(move |conn| read::visible_article(conn, key, caller, &site.config.site))
             .await?,
     ))
 }
@@ -238,49 +235,9 @@ pub async fn get_article_by_slug(
     Ok(web::Json(
         state
             .db
-            .read(move |conn| visible_article(conn, key, caller, &site.config.site))
+            .read(move |conn| read::visible_article(conn, key, caller, &site.config.site))
             .await?,
     ))
-}
-
-/// The article if the caller may see it: published and due, or theirs to edit. Anything
-/// else is a `404`, so that drafts do not reveal that they exist.
-fn visible_article(
-    conn: &mut Conn,
-    key: Key,
-    caller: MaybeCaller,
-    site: &SiteSettings,
-) -> Result<Article, ApiError> {
-    let found = visible_row(conn, key, caller)?;
-    let summary = queries::summaries(conn, &[found.row.id])?
-        .pop()
-        .ok_or_else(|| ApiError::not_found("article"))?;
-    // The share image loads as the featured image does: one query, only when there is one.
-    let og_image = match found.seo.og_image_id {
-        Some(id) => media::by_ids(conn, &[id])?
-            .remove(&id)
-            .map(FeaturedImage::from_media),
-        None => None,
-    };
-    let seo = Seo::of(&summary, &found.seo, og_image.as_ref(), site);
-    Ok(Article {
-        summary,
-        content_html: found.content_html,
-        meta_title: found.seo.meta_title,
-        meta_description: found.seo.meta_description,
-        og_image,
-        canonical_url: found.seo.canonical_url,
-        seo,
-    })
-}
-
-fn visible_row(conn: &mut Conn, key: Key, caller: MaybeCaller) -> Result<FullRow, ApiError> {
-    let found = queries::find(conn, key)?;
-    if caller.can(found.row.reading()) {
-        Ok(found)
-    } else {
-        Err(ApiError::not_found("article"))
-    }
 }
 
 /// Create an article.
@@ -317,7 +274,7 @@ pub async fn create_article(
         .write(move |conn| {
             let id = queries::insert(conn, new, caller.user_id)?;
             announce::after_write(conn, id, &site.config.site, now())?;
-            visible_article(
+            read::visible_article(
                 conn,
                 Key::Id(id),
                 MaybeCaller(Some(caller)),
@@ -365,7 +322,7 @@ pub async fn update_article(
             editable(conn, id, caller)?;
             queries::update(conn, id, patch)?;
             announce::after_write(conn, id, &site.config.site, now())?;
-            visible_article(
+            read::visible_article(
                 conn,
                 Key::Id(id),
                 MaybeCaller(Some(caller)),
@@ -407,7 +364,7 @@ pub async fn delete_article(
 
 /// `404` when the caller may not even see the article, `403` when they may see but not edit.
 fn editable(conn: &mut Conn, id: i64, caller: Caller) -> Result<(), ApiError> {
-    let row = visible_row(conn, Key::Id(id), MaybeCaller(Some(caller)))?.row;
+    let row = read::visible_row(conn, Key::Id(id), MaybeCaller(Some(caller)))?.row;
     caller.require(Action::EditArticleOf {
         author_id: row.author_id,
     })
@@ -418,17 +375,6 @@ fn editable(conn: &mut Conn, id: i64, caller: Caller) -> Result<(), ApiError> {
 pub struct AdjacentQuery {
     /// Only neighbours in the article's own category.
     pub same_category: Option<bool>,
-}
-
-/// The previous and next published articles, for "Previous Post" / "Next Post" links.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct Adjacent {
-    /// The next older article; `null` at the end.
-    #[schema(required = true)]
-    pub previous: Option<ArticleSummary>,
-    /// The next newer article; `null` at the end.
-    #[schema(required = true)]
-    pub next: Option<ArticleSummary>,
 }
 
 /// Previous and next articles.
@@ -457,7 +403,7 @@ pub async fn adjacent_articles(
     let adjacent = state
         .db
         .read(move |conn| {
-            let row = visible_row(conn, key, caller)?.row;
+            let row = read::visible_row(conn, key, caller)?.row;
             let category = same_category.then_some(row.category_id);
             let (previous, next) = queries::adjacent(conn, &row, category)?;
             Ok(Adjacent { previous, next })
@@ -502,7 +448,7 @@ pub async fn related_articles(
     let related = state
         .db
         .read(move |conn| {
-            let row = visible_row(conn, key, caller)?.row;
+            let row = read::visible_row(conn, key, caller)?.row;
             queries::related(conn, &row, row.category_id, limit)
         })
         .await?;

@@ -13,7 +13,7 @@ pub const MAX_NAME_CHARS: usize = 200;
 pub const MAX_DESCRIPTION_CHARS: usize = 2000;
 
 /// A category with its number of published articles.
-#[derive(Debug, Serialize, Queryable, ToSchema)]
+#[derive(Debug, Clone, Serialize, Queryable, ToSchema)]
 pub struct Category {
     #[schema(example = 9)]
     pub id: i64,

@@ -59,6 +59,15 @@ pub fn list(
     Ok((rows, total))
 }
 
+/// The categories in the order they were created (the order editors set them up in), for
+/// a site's navigation: at most 100, the most any list shows at once.
+pub fn navigation(conn: &mut Conn) -> QueryResult<Vec<Category>> {
+    with_counts()
+        .order(categories::id.asc())
+        .limit(crate::http::pagination::MAX_PER_PAGE)
+        .load(conn)
+}
+
 pub fn find(conn: &mut Conn, key: Key) -> Result<Category, ApiError> {
     let query = with_counts().into_boxed();
     let query = match key {

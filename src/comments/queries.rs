@@ -12,7 +12,7 @@ use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
 
-use super::model::{CommentPatch, CommentRecord, CommentRow, CommentStatus};
+use super::model::{Comment, CommentPatch, CommentRecord, CommentRow, CommentStatus};
 use crate::articles::queries as articles_queries;
 use crate::auth::MaybeCaller;
 use crate::db::Conn;
@@ -105,6 +105,22 @@ pub fn list(
         .offset(params.page.offset())
         .load(conn)?;
     Ok((rows, total))
+}
+
+/// A page of the approved comments of an article that the public sees, and their total:
+/// the article's comment list and its page (`pages`) read through here.
+pub fn public_of_article(
+    conn: &mut Conn,
+    article_id: i64,
+    params: ListParams<CommentSort>,
+) -> Result<(Vec<Comment>, i64), ApiError> {
+    let filter = CommentFilter {
+        article_id: Some(article_id),
+        public: true,
+        ..CommentFilter::default()
+    };
+    let (rows, total) = list(conn, filter, params)?;
+    Ok((rows.into_iter().map(Comment::from).collect(), total))
 }
 
 /// Every column, and the number of replies the public sees.

@@ -49,7 +49,7 @@ pub async fn list_article_comments(
     params: ListParams<CommentSort>,
 ) -> Result<HttpResponse, ApiError> {
     let article_id = id.into_inner();
-    let (rows, total) = state
+    let (comments, total) = state
         .db
         .read(move |conn| {
             let article = articles::find_row(conn, article_id)?;
@@ -57,15 +57,9 @@ pub async fn list_article_comments(
             if !article.reading().anyone_may() {
                 return Err(ApiError::not_found("article"));
             }
-            let filter = CommentFilter {
-                article_id: Some(article_id),
-                public: true,
-                ..CommentFilter::default()
-            };
-            queries::list(conn, filter, params)
+            queries::public_of_article(conn, article_id, params)
         })
         .await?;
-    let comments: Vec<Comment> = rows.into_iter().map(Comment::from).collect();
     Ok(pagination::respond(&req, params.page, total, comments))
 }
 

@@ -3,6 +3,7 @@
 
 pub mod cache;
 pub mod client_ip;
+pub mod front_end;
 pub mod head;
 pub mod html;
 pub mod json;

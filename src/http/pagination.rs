@@ -76,6 +76,26 @@ pub struct Paginated<T: ToSchema> {
     pub meta: PageMeta,
 }
 
+impl<T: ToSchema> Paginated<T> {
+    /// The envelope of one page of a list of `total` items.
+    pub fn new(page: Page, total: i64, data: Vec<T>) -> Self {
+        let total_pages = if total == 0 {
+            0
+        } else {
+            (total + page.per_page - 1) / page.per_page
+        };
+        Self {
+            data,
+            meta: PageMeta {
+                page: page.page,
+                per_page: page.per_page,
+                total,
+                total_pages,
+            },
+        }
+    }
+}
+
 /// Renders a page of items with the envelope, `X-Total-Count` and an RFC 8288 `Link` header.
 pub fn respond<T: Serialize + ToSchema>(
     req: &HttpRequest,
@@ -83,21 +103,8 @@ pub fn respond<T: Serialize + ToSchema>(
     total: i64,
     data: Vec<T>,
 ) -> HttpResponse {
-    let total_pages = if total == 0 {
-        0
-    } else {
-        (total + page.per_page - 1) / page.per_page
-    };
-    let link = link_header(req, page, total_pages);
-    let body = Paginated {
-        data,
-        meta: PageMeta {
-            page: page.page,
-            per_page: page.per_page,
-            total,
-            total_pages,
-        },
-    };
+    let body = Paginated::new(page, total, data);
+    let link = link_header(req, page, body.meta.total_pages);
     HttpResponse::Ok()
         .insert_header(("X-Total-Count", total.to_string()))
         .insert_header(("Link", link))

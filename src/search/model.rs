@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::articles::model::ArticleSummary;
+use crate::error::{ApiError, FieldError};
+use crate::fulltext::terms::SearchTerms;
+use crate::http::{Page, PageQuery};
 
 /// The query parameters of `GET /search`, besides `page` and `per_page`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -24,6 +27,25 @@ pub struct SearchParams {
     pub q: Option<String>,
     /// A category id or slug (`world-news`); its child categories are included.
     pub category: Option<String>,
+}
+
+impl SearchParams {
+    /// The query and the page, with every invalid parameter reported at once.
+    pub fn validated(&self, page: PageQuery) -> Result<(SearchTerms, Page), ApiError> {
+        let terms = match self.q.as_deref() {
+            Some(text) => SearchTerms::parse("q", text),
+            None => Err(FieldError::new("q", "is required")),
+        };
+        match (terms, Page::try_from(page)) {
+            (Ok(terms), Ok(page)) => Ok((terms, page)),
+            (Err(error), Err(ApiError::Validation(mut errors))) => {
+                errors.insert(0, error);
+                Err(ApiError::Validation(errors))
+            }
+            (Err(error), _) => Err(ApiError::Validation(vec![error])),
+            (Ok(_), Err(error)) => Err(error),
+        }
+    }
 }
 
 /// A search result: the article's summary and where it matched.

@@ -5,9 +5,8 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::model::{SearchParams, SearchResult};
 use super::queries;
-use crate::error::{ApiError, FieldError};
-use crate::fulltext::terms::SearchTerms;
-use crate::http::{Page, PageQuery, Paginated, Query, pagination};
+use crate::error::ApiError;
+use crate::http::{PageQuery, Paginated, Query, pagination};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -39,7 +38,7 @@ pub async fn search(
     page: Query<PageQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let params = params.into_inner();
-    let (terms, page) = validated(params.q.as_deref(), page.into_inner())?;
+    let (terms, page) = params.validated(page.into_inner())?;
     let ranked = state.config.search_ranked_matches;
     let db = state.db.clone();
     let (results, total) = state
@@ -50,21 +49,4 @@ pub async fn search(
         })
         .await?;
     Ok(pagination::respond(&req, page, total, results))
-}
-
-/// The query and the page, with every invalid parameter reported at once.
-fn validated(q: Option<&str>, page: PageQuery) -> Result<(SearchTerms, Page), ApiError> {
-    let terms = match q {
-        Some(text) => SearchTerms::parse("q", text),
-        None => Err(FieldError::new("q", "is required")),
-    };
-    match (terms, Page::try_from(page)) {
-        (Ok(terms), Ok(page)) => Ok((terms, page)),
-        (Err(error), Err(ApiError::Validation(mut errors))) => {
-            errors.insert(0, error);
-            Err(ApiError::Validation(errors))
-        }
-        (Err(error), _) => Err(ApiError::Validation(vec![error])),
-        (Ok(_), Err(error)) => Err(error),
-    }
 }

@@ -6,7 +6,9 @@ use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Date};
 
 use super::buffer::Pending;
-use super::model::{DailyViews, PopularBy, ViewStats, Window};
+use super::model::{DailyViews, PopularArticle, PopularBy, ViewStats, Window};
+use crate::articles::model::ArticleSummary;
+use crate::articles::queries::summaries;
 use crate::auth::policy::public_articles;
 use crate::comments::model::CommentStatus;
 use crate::db::raw::RawQuery;
@@ -87,6 +89,20 @@ pub fn stats(
         last_month: sum_last(30),
         daily: days,
     })
+}
+
+/// The Trending or Most commented list: the popular articles' summaries, each with its
+/// count in the window, the most popular first.
+pub fn popular_articles(
+    conn: &mut Conn,
+    by: PopularBy,
+    window: Window,
+    limit: i64,
+    now: NaiveDateTime,
+) -> Result<Vec<PopularArticle>, ApiError> {
+    let counts = popular(conn, by, window, limit, now)?;
+    let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
+    Ok(with_counts(summaries(conn, &ids)?, &counts))
 }
 
 /// The most viewed or most commented public articles of the window, with their counts.
@@ -175,4 +191,14 @@ fn views_in_window(
         .order((views.desc(), daily::article_id.desc()))
         .limit(limit)
         .load(conn)
+}
+
+fn with_counts(summaries: Vec<ArticleSummary>, counts: &[(i64, i64)]) -> Vec<PopularArticle> {
+    summaries
+        .into_iter()
+        .filter_map(|article| {
+            let &(_, count) = counts.iter().find(|(id, _)| *id == article.id)?;
+            Some(PopularArticle { article, count })
+        })
+        .collect()
 }

@@ -10,7 +10,6 @@ use super::dedup::is_plausible_client;
 use super::model::{PopularArticle, PopularBy, PopularQuery, ViewStats, Window};
 use super::queries;
 use super::state::{GateEntry, ViewsState};
-use crate::articles::model::ArticleSummary;
 use crate::articles::queries as articles;
 use crate::auth::MaybeCaller;
 use crate::error::{ApiError, Problem};
@@ -194,22 +193,7 @@ pub async fn popular_articles(
     let now = now();
     let list = state
         .db
-        .read(move |conn| {
-            let counts = queries::popular(conn, by, window, limit, now)?;
-            let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
-            let summaries = articles::summaries(conn, &ids)?;
-            Ok(with_counts(summaries, &counts))
-        })
+        .read(move |conn| queries::popular_articles(conn, by, window, limit, now))
         .await?;
     Ok(web::Json(list))
-}
-
-fn with_counts(summaries: Vec<ArticleSummary>, counts: &[(i64, i64)]) -> Vec<PopularArticle> {
-    summaries
-        .into_iter()
-        .filter_map(|article| {
-            let &(_, count) = counts.iter().find(|(id, _)| *id == article.id)?;
-            Some(PopularArticle { article, count })
-        })
-        .collect()
 }

@@ -23,6 +23,7 @@ mod feeds;
 mod instances;
 mod layers;
 mod media;
+mod pages;
 mod readme;
 mod search;
 mod seo;

@@ -132,6 +132,28 @@ await flow("related articles", async () => {
   assert.fail("no article on the first page has related articles");
 });
 
+await flow("home page (one request)", async () => {
+  const home = ok(await pub.GET("/api/v1/pages/home"));
+  assert.ok(home.navigation.length > 0, "the header's categories");
+  assert.deepEqual(home.latest.slice(0, 5).map((a) => a.id), home.sidebar.latest.map((a) => a.id));
+  assert.ok(home.sections.every((section) => section.category.parent_id === null && section.articles.length > 0));
+  for (const item of home.sidebar.trending) assert.equal(typeof item.count, "number");
+  return `${home.latest.length} latest, ${home.sections.length} sections, ${home.sidebar.trending.length} trending`;
+});
+
+await flow("article page (one request)", async () => {
+  const { id, slug } = need(article, "an article");
+  const page = ok(await pub.GET("/api/v1/pages/article/{slug}", { params: { path: { slug } } }));
+  assert.equal(page.article.id, id);
+  assert.ok(page.article.content_html.length > 0, "content_html");
+  const adjacent = ok(await pub.GET("/api/v1/articles/{id}/adjacent", { params: { path: { id } } }));
+  assert.equal(page.adjacent.previous?.id, adjacent.previous?.id, "the same previous as /adjacent");
+  assert.ok(page.comments.data.length <= 100 && page.comments.meta.total >= page.comments.data.length);
+  const missing = await pub.GET("/api/v1/pages/article/{slug}", { params: { path: { slug: "no-such-article" } } });
+  assert.equal(missing.response.status, 404);
+  return `${page.related.length} related, ${page.comments.meta.total} comments`;
+});
+
 await flow("comments of an article", async () => {
   const { id, comment_count } = need(article, "an article");
   const result = await pub.GET("/api/v1/articles/{id}/comments", {

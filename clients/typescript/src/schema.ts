@@ -635,6 +635,139 @@ export interface paths {
         patch: operations["update_media"];
         trace?: never;
     };
+    "/api/v1/pages/article/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An article page.
+         * @description The whole article (with `content_html` and `seo`), Previous/Next, related articles, the
+         *     first 100 approved comments, the header's categories and the sidebar, in one response:
+         *     the eight requests of an article page in one. Drafts and scheduled articles are `404`
+         *     to the public; their author and editors see them with a token, as with
+         *     `GET /articles/slug/{slug}`.
+         *
+         *     Example: `GET /api/v1/pages/article/diplomats-warn-over-pension-changes-in-closed-session`
+         */
+        get: operations["article_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pages/author/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An author page.
+         * @description The author's profile and a page of their articles, newest first, with the header's
+         *     categories and the sidebar.
+         */
+        get: operations["author_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pages/category/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A category page.
+         * @description The category and a page of its articles, newest first (child categories included), with
+         *     the header's categories and the sidebar.
+         */
+        get: operations["category_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pages/home": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The home page.
+         * @description Featured and Latest, a block per top-level category with its newest articles, the
+         *     categories for the header and the sidebar (Trending, Most commented, Latest), in one
+         *     response.
+         */
+        get: operations["home_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pages/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A search results page.
+         * @description `GET /search`'s results for `q` and `category` (its rules, ranking and snippets), with the header's
+         *     categories and the sidebar. The search box's suggestions while typing stay with
+         *     `GET /search`, which is lighter.
+         */
+        get: operations["search_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/pages/tag/{slug}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A tag page.
+         * @description The tag and a page of its articles, newest first, with the header's categories and the
+         *     sidebar.
+         */
+        get: operations["tag_page"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/search": {
         parameters: {
             query?: never;
@@ -1226,6 +1359,20 @@ export interface components {
              */
             url: string | null;
         };
+        /** @description An article page. */
+        ArticlePage: components["schemas"]["Chrome"] & {
+            /** @description Previous Post and Next Post, by publication date. */
+            adjacent: components["schemas"]["Adjacent"];
+            /** @description The whole article, with `content_html` and `seo`. */
+            article: components["schemas"]["Article"];
+            /**
+             * @description The first 100 approved comments, oldest first: build the threads from `parent_id`,
+             *     and read further pages from `GET /articles/{id}/comments` when `total_pages` > 1.
+             */
+            comments: components["schemas"]["Paginated_Comment"];
+            /** @description Up to 5 related articles of the same category, most relevant first. */
+            related: components["schemas"]["ArticleSummary"][];
+        };
         /**
          * @description The body of `PATCH /articles/{id}`: only the fields sent change.
          * @example {
@@ -1330,6 +1477,12 @@ export interface components {
             /** @example conservative-guard */
             slug: string;
         };
+        /** @description An author page: the author's profile and a page of their articles. */
+        AuthorPage: components["schemas"]["Chrome"] & {
+            /** @description A page of the author's articles, newest first. */
+            articles: components["schemas"]["Paginated_ArticleSummary"];
+            author: components["schemas"]["Author"];
+        };
         /** @description The author of an article, as embedded in articles: never an email. */
         AuthorRef: {
             avatar_url: string | null;
@@ -1365,6 +1518,12 @@ export interface components {
             slug: string;
             updated_at: components["schemas"]["Timestamp"];
         };
+        /** @description A category page: the category and a page of its articles (child categories included). */
+        CategoryPage: components["schemas"]["Chrome"] & {
+            /** @description A page of the category's articles, newest first. */
+            articles: components["schemas"]["Paginated_ArticleSummary"];
+            category: components["schemas"]["Category"];
+        };
         /**
          * @description The body of `PATCH /categories/{id}`: only the fields sent change.
          * @example {
@@ -1390,6 +1549,12 @@ export interface components {
             name: string;
             /** @example crime */
             slug: string;
+        };
+        /** @description What every page shows around its own content: the header's categories and the sidebar. */
+        Chrome: {
+            /** @description Every category, in the order they were created: the header's navigation. */
+            navigation: components["schemas"]["Category"][];
+            sidebar: components["schemas"]["Sidebar"];
         };
         /** @description A comment as everyone sees it: never the commenter's email or address. */
         Comment: {
@@ -1590,6 +1755,23 @@ export interface components {
         HealthStatus: {
             /** @example ok */
             status: string;
+        };
+        /** @description The home page. */
+        HomePage: components["schemas"]["Chrome"] & {
+            /** @description The newest featured articles, at most 5. */
+            featured: components["schemas"]["ArticleSummary"][];
+            /** @description The newest articles, at most 10. */
+            latest: components["schemas"]["ArticleSummary"][];
+            /**
+             * @description A block per top-level category that has published articles, in navigation order,
+             *     each with its 4 newest articles.
+             */
+            sections: components["schemas"]["HomeSection"][];
+        };
+        /** @description One category's block on the home page: its newest articles (child categories included). */
+        HomeSection: {
+            articles: components["schemas"]["ArticleSummary"][];
+            category: components["schemas"]["Category"];
         };
         /**
          * @description An image linked by its URL, stored elsewhere: the form articles had before the media
@@ -2030,6 +2212,13 @@ export interface components {
          * @enum {string}
          */
         Role: "admin" | "editor" | "author";
+        /** @description A search results page. */
+        SearchPage: components["schemas"]["Chrome"] & {
+            /** @description The words searched for, as sent. */
+            query: string;
+            /** @description A page of results, best first, as `GET /search` ranks them. */
+            results: components["schemas"]["Paginated_SearchResult"];
+        };
         /** @description A search result: the article's summary and where it matched. */
         SearchResult: components["schemas"]["ArticleSummary"] & {
             /**
@@ -2145,6 +2334,18 @@ export interface components {
             x: string;
         };
         /**
+         * @description The sidebar every page shows: Trending, Most commented (both over the last 7 days) and
+         *     Latest, five articles each.
+         */
+        Sidebar: {
+            /** @description The newest published articles. */
+            latest: components["schemas"]["ArticleSummary"][];
+            /** @description The most commented articles of the week, with their approved comments in it. */
+            most_commented: components["schemas"]["PopularArticle"][];
+            /** @description The most viewed articles of the week, with their views in it. */
+            trending: components["schemas"]["PopularArticle"][];
+        };
+        /**
          * @description Lowercase letters and digits in groups joined by single dashes, as in a URL.
          * @example world-news
          */
@@ -2216,6 +2417,12 @@ export interface components {
          * @example kherson
          */
         TagKey: number | string;
+        /** @description A tag page: the tag and a page of its articles. */
+        TagPage: components["schemas"]["Chrome"] & {
+            /** @description A page of the tag's articles, newest first. */
+            articles: components["schemas"]["Paginated_ArticleSummary"];
+            tag: components["schemas"]["Tag"];
+        };
         /**
          * @description The body of `PATCH /tags/{id}`: only the fields sent change.
          * @example {
@@ -8576,6 +8783,865 @@ export interface operations {
                      *       "detail": "the request body is larger than the limit of 1048576 bytes",
                      *       "status": 413,
                      *       "title": "Payload Too Large",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    article_page: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The slug, as in the site's address (`world-news`). */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article page */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticlePage"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A bad token */
+            401: {
+                headers: {
+                    "WWW-Authenticate": components["headers"]["WWWAuthenticate"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the access token is invalid",
+                     *       "status": 401,
+                     *       "title": "Unauthorized",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The caller's role does not allow this */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "your role does not allow this",
+                     *       "status": 403,
+                     *       "title": "Forbidden",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "resource not found",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    author_page: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 1-based page number.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Items per page, at most 100.
+                 * @example 20
+                 */
+                per_page?: number;
+            };
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The slug, as in the site's address (`world-news`). */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The author page */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorPage"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "resource not found",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    category_page: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 1-based page number.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Items per page, at most 100.
+                 * @example 20
+                 */
+                per_page?: number;
+            };
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The slug, as in the site's address (`world-news`). */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The category page */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryPage"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "resource not found",
+                     *       "status": 404,
+                     *       "title": "Not Found",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    home_page: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The home page */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HomePage"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    search_page: {
+        parameters: {
+            query: {
+                /**
+                 * @description What the reader typed. Words are runs of letters and digits; anything else separates
+                 *     them and has no other meaning. Every word must match (case and accents are ignored);
+                 *     the last one also matches as the start of a longer word, from three characters on.
+                 *     Only punctuation and spaces is a `422`.
+                 * @example port expan
+                 */
+                q: string;
+                /** @description A category id or slug (`world-news`); its child categories are included. */
+                category?: string;
+                /**
+                 * @description 1-based page number.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Items per page, at most 100.
+                 * @example 20
+                 */
+                per_page?: number;
+            };
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The search page */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchPage"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Well-formed but invalid values; `errors` lists each field */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the request has invalid fields",
+                     *       "errors": [
+                     *         {
+                     *           "field": "per_page",
+                     *           "message": "must be between 1 and 100"
+                     *         }
+                     *       ],
+                     *       "status": 422,
+                     *       "title": "Unprocessable Entity",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unexpected server failure; the body reveals no internals */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the server could not handle this request",
+                     *       "status": 500,
+                     *       "title": "Internal Server Error",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is briefly unavailable; retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the service is not ready",
+                     *       "status": 503,
+                     *       "title": "Service Unavailable",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    tag_page: {
+        parameters: {
+            query?: {
+                /**
+                 * @description 1-based page number.
+                 * @example 1
+                 */
+                page?: number;
+                /**
+                 * @description Items per page, at most 100.
+                 * @example 20
+                 */
+                per_page?: number;
+            };
+            header?: {
+                /** @description The `ETag` of a response you hold. When it still matches, the answer is `304` with no body. Only requests without a token get ETags. */
+                "If-None-Match"?: components["parameters"]["IfNoneMatch"];
+            };
+            path: {
+                /** @description The slug, as in the site's address (`world-news`). */
+                slug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tag page */
+            200: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagPage"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` sent matches the current `ETag`; no body. Only for requests without a token. */
+            304: {
+                headers: {
+                    "Cache-Control": components["headers"]["CacheControl"];
+                    ETag: components["headers"]["ETag"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request: bad JSON, wrong content type or bad query syntax */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "the body is not valid JSON: expected value at line 1 column 1",
+                     *       "status": 400,
+                     *       "title": "Bad Request",
+                     *       "type": "about:blank"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such resource, or not visible to the caller */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "detail": "resource not found",
+                     *       "status": 404,
+                     *       "title": "Not Found",
                      *       "type": "about:blank"
                      *     }
                      */
