@@ -111,8 +111,9 @@ bench_ceiling() {
         deep_name="articles, page $deep_page (last)"
         echo "ceiling: only $total_pages pages of $CEILING_PER_PAGE articles: the last page, $deep_page, stands for page $CEILING_DEEP_PAGE"
     fi
-    slug=$(curl -sf "$BASE/api/v1/articles?per_page=$CEILING_PER_PAGE" |
-        python3 -c 'import json,sys; print(json.load(sys.stdin)["data"][0]["slug"])')
+    local author word
+    read -r slug author word < <(curl -sf "$BASE/api/v1/articles?per_page=$CEILING_PER_PAGE" |
+        python3 -c 'import json,sys; a = json.load(sys.stdin)["data"][0]; print(a["slug"], a["author"]["slug"], a["slug"].split("-")[0])')
 
     # file|name|path
     local endpoints=(
@@ -128,6 +129,12 @@ bench_ceiling() {
         "sitemap|sitemap index|/api/v1/sitemap.xml"
         "sitemap-1|sitemap page 1|/api/v1/sitemaps/articles-1.xml"
         "news|news sitemap|/api/v1/sitemap-news.xml"
+        # Page endpoints: everything one page of the site shows, in one response.
+        "page-home|home page|/api/v1/pages/home"
+        "page-article|article page|/api/v1/pages/article/$slug"
+        "page-category|category page (world-news)|/api/v1/pages/category/world-news"
+        "page-author|author page ($author)|/api/v1/pages/author/$author"
+        "page-search|search page ($word)|/api/v1/pages/search?q=$word"
     )
     # CEILING_ONLY (a regex over the names before the first `|`, such as
     # `rss|atom|sitemap|news`) keeps only those endpoints.

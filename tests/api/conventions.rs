@@ -262,7 +262,7 @@ async fn cors_preflight_allows_any_origin_and_exposes_list_headers() {
         .header("access-control-expose-headers")
         .unwrap_or_default()
         .to_lowercase();
-    for header in ["x-total-count", "link", "etag", "x-request-id"] {
+    for header in ["x-total-count", "link", "etag", "x-request-id", "date"] {
         assert!(
             exposed.contains(header),
             "{header} is not exposed: {exposed}"
