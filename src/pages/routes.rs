@@ -3,6 +3,7 @@
 //! page from one cacheable response instead of eight round trips.
 
 use actix_web::{get, web};
+use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -10,6 +11,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use super::model::{ArticlePage, AuthorPage, CategoryPage, HomePage, SearchPage, TagPage};
 use super::queries;
 use crate::auth::MaybeCaller;
+use crate::db::Conn;
 use crate::error::{ApiError, Problem};
 use crate::http::{Page, PageQuery, Query};
 use crate::search::model::SearchParams;
@@ -100,16 +102,7 @@ pub async fn category_page(
     path: web::Path<SlugPath>,
     page: Query<PageQuery>,
 ) -> Result<web::Json<CategoryPage>, ApiError> {
-    let (slug, page, now) = (
-        path.into_inner().slug,
-        Page::try_from(page.into_inner())?,
-        now(),
-    );
-    let found = state
-        .db
-        .read(move |conn| queries::category(conn, slug, page, now))
-        .await?;
-    Ok(web::Json(found))
+    listing(state, path, page, queries::category).await
 }
 
 /// A tag page.
@@ -128,16 +121,7 @@ pub async fn tag_page(
     path: web::Path<SlugPath>,
     page: Query<PageQuery>,
 ) -> Result<web::Json<TagPage>, ApiError> {
-    let (slug, page, now) = (
-        path.into_inner().slug,
-        Page::try_from(page.into_inner())?,
-        now(),
-    );
-    let found = state
-        .db
-        .read(move |conn| queries::tag(conn, slug, page, now))
-        .await?;
-    Ok(web::Json(found))
+    listing(state, path, page, queries::tag).await
 }
 
 /// An author page.
@@ -156,16 +140,7 @@ pub async fn author_page(
     path: web::Path<SlugPath>,
     page: Query<PageQuery>,
 ) -> Result<web::Json<AuthorPage>, ApiError> {
-    let (slug, page, now) = (
-        path.into_inner().slug,
-        Page::try_from(page.into_inner())?,
-        now(),
-    );
-    let found = state
-        .db
-        .read(move |conn| queries::author(conn, slug, page, now))
-        .await?;
-    Ok(web::Json(found))
+    listing(state, path, page, queries::author).await
 }
 
 /// A search results page.
@@ -191,6 +166,25 @@ pub async fn search_page(
     let found = state
         .db
         .read(move |conn| queries::search(conn, &db, ranked, &params, &terms, page, now))
+        .await?;
+    Ok(web::Json(found))
+}
+
+/// A listing page (category, tag, author): `build` reads it for the slug and the page.
+async fn listing<T: Send + 'static>(
+    state: web::Data<AppState>,
+    path: web::Path<SlugPath>,
+    page: Query<PageQuery>,
+    build: fn(&mut Conn, String, Page, NaiveDateTime) -> Result<T, ApiError>,
+) -> Result<web::Json<T>, ApiError> {
+    let (slug, page, now) = (
+        path.into_inner().slug,
+        Page::try_from(page.into_inner())?,
+        now(),
+    );
+    let found = state
+        .db
+        .read(move |conn| build(conn, slug, page, now))
         .await?;
     Ok(web::Json(found))
 }

@@ -27,6 +27,8 @@ function early<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 const SECTION_SIZE = 4;
+// As the article page endpoint gives: its 5 most related.
+const RELATED_SIZE = 5;
 
 function categories(signal: AbortSignal) {
   return client.api
@@ -130,7 +132,7 @@ export const resourcesLoader: Loader = {
     const [adjacent, related, comments, { navigation, sidebar }] = await Promise.all([
       client.api.GET("/api/v1/articles/{id}/adjacent", { params: { path: { id } }, signal }).then(ok),
       client.api
-        .GET("/api/v1/articles/{id}/related", { params: { path: { id }, query: { limit: 4 } }, signal })
+        .GET("/api/v1/articles/{id}/related", { params: { path: { id }, query: { limit: RELATED_SIZE } }, signal })
         .then(ok),
       client.api
         .GET("/api/v1/articles/{id}/comments", {
