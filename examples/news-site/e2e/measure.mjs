@@ -32,20 +32,12 @@
  */
 import { writeFileSync } from "node:fs";
 import { chromium } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium.mjs";
 
 const BASE = (process.env.NEWSROOM_URL ?? "http://127.0.0.1:8080").replace(/\/$/, "");
 const RUNS = positive("RUNS", 5);
 const LATENCY_MS = positive("LATENCY_MS", 50);
 const THROUGHPUT_MBIT = positive("THROUGHPUT_MBIT", 10);
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 const LOADERS = [
   { name: "resources", label: "before (`?data=resources`)" },
   { name: "pages", label: "after (`?data=pages`, default)" },
@@ -162,7 +154,7 @@ const ms = (value) => value.toFixed(0);
 async function main() {
   const pages = await pickPages();
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
   });
   const samples = new Map(); // "page loader" -> { plain: [], emulated: [] }

@@ -11,18 +11,7 @@
  * article has one. Screenshots go to SCREENSHOTS_DIR (default ./screenshots).
  */
 import { defineConfig } from "@playwright/test";
-
-export const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  // Without these Chromium calls home (updates, sync, field trials); the closed network
-  // refuses it and the refusals would show up as errors.
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "./chromium.mjs";
 
 export default defineConfig({
   testDir: "tests",
@@ -40,7 +29,7 @@ export default defineConfig({
     browserName: "chromium",
     viewport: { width: 1280, height: 900 },
     launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      executablePath: CHROMIUM_PATH,
       args: CHROMIUM_ARGS,
     },
     actionTimeout: 10_000,
