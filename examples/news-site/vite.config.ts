@@ -16,8 +16,6 @@ export default defineConfig({
   resolve: {
     alias: {
       "newsroom-client": `${clientDir}index.ts`,
-      // Only the client's Node-only webhook helper imports it; see the shim's comment.
-      "node:crypto": fileURLToPath(new URL("src/shims/node-crypto.ts", import.meta.url)),
     },
     // The client's files import `openapi-fetch`; resolve it from this package's
     // node_modules (clients/typescript/node_modules does not exist on a fresh clone).

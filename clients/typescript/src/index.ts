@@ -48,13 +48,9 @@ export type Webhook = Schemas["Webhook"];
 export type WebhookWithSecret = Schemas["WebhookWithSecret"];
 export type Delivery = Schemas["Delivery"];
 export type WebhookPayload = Schemas["WebhookPayload"];
-export {
-  verifyWebhook,
-  WebhookVerificationError,
-  type WebhookArticle,
-  type WebhookComment,
-  type WebhookEvent,
-} from "./webhooks.js";
+// Types only: `verifyWebhook` needs Node's crypto, so it has an entry of its own
+// (`newsroom-client/webhooks`), and a browser bundle of this one never imports `node:crypto`.
+export type { WebhookArticle, WebhookComment, WebhookEvent } from "./webhooks.js";
 
 /** A failed call: the HTTP status and, when the server sent one, its RFC 9457 problem. */
 export class ApiError extends Error {
