@@ -5,9 +5,7 @@
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde_json::Value;
 
-use super::model::ArticleSummary;
 use super::queries;
 use crate::auth::policy::{PublicFrom, public_articles};
 use crate::db::Conn;
@@ -122,22 +120,13 @@ fn set_announced(conn: &mut Conn, id: i64, at: Option<NaiveDateTime>) -> QueryRe
 }
 
 fn record(conn: &mut Conn, id: i64, kind: EventKind, site: &SiteSettings) -> Result<(), ApiError> {
-    let summary = queries::summaries(conn, &[id])?
+    let summary = queries::summaries(conn, site, &[id])?
         .pop()
         .ok_or_else(|| ApiError::not_found("article"))?;
-    events::record(conn, kind, &payload(&summary, site)?)?;
+    // The article as `GET /articles` lists it, `url` (its page on the site) included.
+    let payload = serde_json::to_value(&summary).map_err(ApiError::internal)?;
+    events::record(conn, kind, &payload)?;
     Ok(())
-}
-
-/// The article as `GET /articles` lists it, plus `url`: its page on the site (`null`
-/// without `SITE_URL`).
-fn payload(summary: &ArticleSummary, site: &SiteSettings) -> Result<Value, ApiError> {
-    let mut data = serde_json::to_value(summary).map_err(ApiError::internal)?;
-    if let Value::Object(fields) = &mut data {
-        let url = super::seo::page_url(site, summary);
-        fields.insert("url".to_owned(), url.map_or(Value::Null, Value::String));
-    }
-    Ok(data)
 }
 
 /// How often each instance looks for scheduled articles that came due: the most a

@@ -15,7 +15,7 @@ use crate::error::{ApiError, FieldError};
 use crate::http::patch::present;
 use crate::http::{Change, Timestamp};
 use crate::media::model::{Media, Rendition};
-use crate::site::ArticlePlace;
+use crate::site::{ArticlePlace, SiteSettings};
 use crate::tags::model::{TagKey, TagRef, tag_keys};
 
 crate::text_enum! {
@@ -294,6 +294,14 @@ pub struct ArticleSummary {
     pub id: i64,
     #[schema(example = "pentagon-chief-calls-russian-counterpart")]
     pub slug: String,
+    /// The article's page on the site (`ARTICLE_URL_TEMPLATE`, by default
+    /// `{site}/{category}/{slug}`): where a front end links to it, and where feeds and
+    /// sitemaps point. `null` when the template needs `SITE_URL` and it is not set.
+    #[schema(
+        required = true,
+        example = "https://news.example.com/world-news/pentagon-chief-calls-russian-counterpart"
+    )]
+    pub url: Option<String>,
     #[schema(
         example = "Pentagon chief has first direct call with Russian defense minister in months"
     )]
@@ -327,11 +335,13 @@ impl ArticleSummary {
         author: AuthorRef,
         tags: Vec<TagRef>,
         media: Option<Media>,
+        site: &SiteSettings,
     ) -> Self {
         let featured_image = FeaturedImage::of(&row, media);
-        Self {
+        let mut summary = Self {
             id: row.id,
             slug: row.slug,
+            url: None,
             title: row.title,
             excerpt: row.excerpt,
             status: row.status,
@@ -347,7 +357,9 @@ impl ArticleSummary {
             reading_time_minutes: row.reading_time_minutes,
             created_at: row.created_at.into(),
             updated_at: row.updated_at.into(),
-        }
+        };
+        summary.url = site.article_url(summary.place());
+        summary
     }
 
     /// What the article's address on the site is made of (`ARTICLE_URL_TEMPLATE`).

@@ -21,6 +21,7 @@ use crate::error::ApiError;
 use crate::fulltext::terms::SearchTerms;
 use crate::http::{Change, ListParams};
 use crate::media::queries as media;
+use crate::site::SiteSettings;
 use crate::tags::queries as tags;
 use crate::time::now;
 
@@ -124,6 +125,7 @@ fn may_be_undated(visibility: Visibility) -> bool {
 /// page skips index entries, not rows; only the 20 rows shown are read in full.
 pub fn list(
     conn: &mut Conn,
+    site: &SiteSettings,
     visibility: Visibility,
     filter: &ArticleFilter,
     params: ListParams<ArticleSort>,
@@ -160,12 +162,13 @@ pub fn list(
         .limit(page.per_page)
         .offset(page.offset())
         .load(conn)?;
-    Ok((summaries(conn, &ids)?, total))
+    Ok((summaries(conn, site, &ids)?, total))
 }
 
 /// The newest public articles matching the filter, newest first (feeds).
 pub fn latest_public(
     conn: &mut Conn,
+    site: &SiteSettings,
     filter: &ArticleFilter,
     limit: i64,
 ) -> Result<Vec<ArticleSummary>, ApiError> {
@@ -174,7 +177,7 @@ pub fn latest_public(
         .select(articles::id)
         .limit(limit)
         .load(conn)?;
-    summaries(conn, &ids)
+    summaries(conn, site, &ids)
 }
 
 /// The sanitized HTML of these articles, by id.
@@ -189,7 +192,11 @@ pub fn contents_html(conn: &mut Conn, ids: &[i64]) -> QueryResult<HashMap<i64, S
 
 /// Summaries of these articles, in this order, each with its category and author (one
 /// query) and its tags (one more, for all of them).
-pub fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleSummary>, ApiError> {
+pub fn summaries(
+    conn: &mut Conn,
+    site: &SiteSettings,
+    ids: &[i64],
+) -> Result<Vec<ArticleSummary>, ApiError> {
     let rows: Vec<(ArticleRow, AuthorRef, Option<CategoryRef>)> = articles::table
         .inner_join(users::table)
         .left_join(categories::table)
@@ -221,7 +228,7 @@ pub fn summaries(conn: &mut Conn, ids: &[i64]) -> Result<Vec<ArticleSummary>, Ap
                 .and_then(|id| images.get(&id).cloned());
             (
                 row.id,
-                ArticleSummary::new(row, category, author, tags, image),
+                ArticleSummary::new(row, category, author, tags, image, site),
             )
         })
         .collect();
@@ -283,6 +290,7 @@ pub fn public_from(conn: &mut Conn, id: i64) -> QueryResult<PublicFrom> {
 /// The published neighbours of an article by `published_at`: (previous, next).
 pub fn adjacent(
     conn: &mut Conn,
+    site: &SiteSettings,
     row: &ArticleRow,
     category_id: Option<Option<i64>>,
 ) -> Result<(Option<ArticleSummary>, Option<ArticleSummary>), ApiError> {
@@ -321,7 +329,7 @@ pub fn adjacent(
     let previous = neighbours(conn, true)?;
     let next = neighbours(conn, false)?;
     let ids: Vec<i64> = previous.into_iter().chain(next).collect();
-    let found = summaries(conn, &ids)?;
+    let found = summaries(conn, site, &ids)?;
     let pick = |id: Option<i64>| id.and_then(|id| found.iter().find(|s| s.id == id).cloned());
     Ok((pick(previous), pick(next)))
 }
@@ -333,6 +341,7 @@ const RELATED_CANDIDATES: i64 = 300;
 /// first, then the most recent; never the article itself.
 pub fn related(
     conn: &mut Conn,
+    site: &SiteSettings,
     row: &ArticleRow,
     category_id: Option<i64>,
     limit: i64,
@@ -367,7 +376,7 @@ pub fn related(
         .take(usize::try_from(limit).unwrap_or(0))
         .map(|(_, _, id)| id)
         .collect();
-    summaries(conn, &ids)
+    summaries(conn, site, &ids)
 }
 
 /// The words that say what a text is about: lowercase, four letters or more, no stopwords.

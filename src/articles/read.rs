@@ -30,7 +30,7 @@ pub fn whole_article(
     found: FullRow,
     site: &SiteSettings,
 ) -> Result<Article, ApiError> {
-    let summary = queries::summaries(conn, &[found.row.id])?
+    let summary = queries::summaries(conn, site, &[found.row.id])?
         .pop()
         .ok_or_else(|| ApiError::not_found("article"))?;
     // The share image loads as the featured image does: one query, only when there is one.

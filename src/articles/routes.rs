@@ -126,10 +126,11 @@ pub async fn list_articles(
             only_author: (!caller.can(Action::SeeAllUnpublished)).then_some(caller.user_id),
         },
     };
+    let site = state.clone();
     let (articles, total) = state
         .db
         .read(move |conn| match resolve_filter(conn, &query, &tags)? {
-            Some(filter) => queries::list(conn, visibility, &filter, params),
+            Some(filter) => queries::list(conn, &site.config.site, visibility, &filter, params),
             None => Ok((Vec::new(), 0)),
         })
         .await?;
@@ -400,12 +401,13 @@ pub async fn adjacent_articles(
 ) -> Result<web::Json<Adjacent>, ApiError> {
     let key = Key::Id(id.into_inner());
     let same_category = query.into_inner().same_category.unwrap_or(false);
+    let site = state.clone();
     let adjacent = state
         .db
         .read(move |conn| {
             let row = read::visible_row(conn, key, caller)?.row;
             let category = same_category.then_some(row.category_id);
-            let (previous, next) = queries::adjacent(conn, &row, category)?;
+            let (previous, next) = queries::adjacent(conn, &site.config.site, &row, category)?;
             Ok(Adjacent { previous, next })
         })
         .await?;
@@ -445,11 +447,12 @@ pub async fn related_articles(
         return Err(ApiError::invalid("limit", "must be between 1 and 20"));
     }
     let key = Key::Id(id.into_inner());
+    let site = state.clone();
     let related = state
         .db
         .read(move |conn| {
             let row = read::visible_row(conn, key, caller)?.row;
-            queries::related(conn, &row, row.category_id, limit)
+            queries::related(conn, &site.config.site, &row, row.category_id, limit)
         })
         .await?;
     Ok(web::Json(related))

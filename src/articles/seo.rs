@@ -124,7 +124,7 @@ impl Seo {
         let canonical_url = overrides
             .canonical_url
             .clone()
-            .or_else(|| page_url(site, summary));
+            .or_else(|| summary.url.clone());
         let image = og_image
             .or(summary.featured_image.as_ref())
             .map(|image| SeoImage {
@@ -171,12 +171,6 @@ impl ShareLinks {
             mailto: format!("mailto:?subject={title}&body={url}"),
         }
     }
-}
-
-/// The public address of an article's page (`ARTICLE_URL_TEMPLATE`), for `seo`, feeds and
-/// sitemaps alike; `None` without `SITE_URL` when the template needs it.
-pub fn page_url(site: &SiteSettings, summary: &ArticleSummary) -> Option<String> {
-    site.article_url(summary.place())
 }
 
 /// A path on this server (`/media/...`) as an address on the site; other URLs as they are.

@@ -6,7 +6,6 @@ use diesel::prelude::*;
 
 use super::model::{FEED_ITEMS, FeedItem, FeedQuery, NEWS_MAX_URLS, Scope, SitemapRow};
 use crate::articles::queries as articles_queries;
-use crate::articles::seo::page_url;
 use crate::auth::policy::public_articles;
 use crate::authors::queries as authors;
 use crate::categories::queries as categories;
@@ -62,7 +61,7 @@ pub fn feed_items(
     scope: &Scope,
     site: &SiteSettings,
 ) -> Result<Vec<FeedItem>, ApiError> {
-    let summaries = articles_queries::latest_public(conn, &scope.filter, FEED_ITEMS)?;
+    let summaries = articles_queries::latest_public(conn, site, &scope.filter, FEED_ITEMS)?;
     let mut contents = if site.feed_full_content {
         let ids: Vec<i64> = summaries.iter().map(|s| s.id).collect();
         articles_queries::contents_html(conn, &ids)?
@@ -73,7 +72,7 @@ pub fn feed_items(
         .into_iter()
         .filter_map(|summary| {
             Some(FeedItem {
-                url: page_url(site, &summary)?,
+                url: summary.url.clone()?,
                 content_html: contents.remove(&summary.id),
                 summary,
             })

@@ -1,7 +1,5 @@
 //! Each page's content, read in one database turn from the resources' own queries.
 
-use chrono::NaiveDateTime;
-
 use super::model::{
     ArticlePage, AuthorPage, CategoryPage, Chrome, HomePage, HomeSection, SearchPage, Sidebar,
     TagPage,
@@ -23,6 +21,7 @@ use crate::search::model::SearchParams;
 use crate::search::queries as search;
 use crate::site::SiteSettings;
 use crate::tags::queries as tags;
+use crate::time::now;
 use crate::views::model::{PopularBy, Window};
 use crate::views::queries::popular_articles;
 
@@ -36,16 +35,25 @@ const RELATED_ARTICLES: i64 = 5;
 const PAGE_COMMENTS: i64 = crate::http::pagination::MAX_PER_PAGE;
 
 /// The header's navigation and the sidebar.
-fn chrome(conn: &mut Conn, now: NaiveDateTime) -> Result<Chrome, ApiError> {
-    let trending = popular_articles(conn, PopularBy::Views, Window::Week, SIDEBAR_ARTICLES, now)?;
+fn chrome(conn: &mut Conn, site: &SiteSettings) -> Result<Chrome, ApiError> {
+    let now = now();
+    let trending = popular_articles(
+        conn,
+        site,
+        PopularBy::Views,
+        Window::Week,
+        SIDEBAR_ARTICLES,
+        now,
+    )?;
     let most_commented = popular_articles(
         conn,
+        site,
         PopularBy::Comments,
         Window::Week,
         SIDEBAR_ARTICLES,
         now,
     )?;
-    let latest = articles::latest_public(conn, &ArticleFilter::default(), SIDEBAR_ARTICLES)?;
+    let latest = articles::latest_public(conn, site, &ArticleFilter::default(), SIDEBAR_ARTICLES)?;
     Ok(Chrome {
         navigation: categories::navigation(conn)?,
         sidebar: Sidebar {
@@ -56,8 +64,8 @@ fn chrome(conn: &mut Conn, now: NaiveDateTime) -> Result<Chrome, ApiError> {
     })
 }
 
-pub fn home(conn: &mut Conn, now: NaiveDateTime) -> Result<HomePage, ApiError> {
-    let chrome = chrome(conn, now)?;
+pub fn home(conn: &mut Conn, site: &SiteSettings) -> Result<HomePage, ApiError> {
+    let chrome = chrome(conn, site)?;
     let featured = ArticleFilter {
         featured: Some(true),
         ..ArticleFilter::default()
@@ -71,7 +79,7 @@ pub fn home(conn: &mut Conn, now: NaiveDateTime) -> Result<HomePage, ApiError> {
             category_ids: Some(categories::category_with_descendants(conn, category.id)?),
             ..ArticleFilter::default()
         };
-        let articles = articles::latest_public(conn, &filter, SECTION_ARTICLES)?;
+        let articles = articles::latest_public(conn, site, &filter, SECTION_ARTICLES)?;
         if !articles.is_empty() {
             sections.push(HomeSection {
                 category: category.clone(),
@@ -80,8 +88,8 @@ pub fn home(conn: &mut Conn, now: NaiveDateTime) -> Result<HomePage, ApiError> {
         }
     }
     Ok(HomePage {
-        featured: articles::latest_public(conn, &featured, HOME_FEATURED)?,
-        latest: articles::latest_public(conn, &ArticleFilter::default(), HOME_LATEST)?,
+        featured: articles::latest_public(conn, site, &featured, HOME_FEATURED)?,
+        latest: articles::latest_public(conn, site, &ArticleFilter::default(), HOME_LATEST)?,
         sections,
         chrome,
     })
@@ -94,11 +102,16 @@ pub fn article(
     slug: String,
     caller: MaybeCaller,
     site: &SiteSettings,
-    now: NaiveDateTime,
 ) -> Result<ArticlePage, ApiError> {
     let found = read::visible_row(conn, Key::Slug(slug), caller)?;
-    let (previous, next) = articles::adjacent(conn, &found.row, None)?;
-    let related = articles::related(conn, &found.row, found.row.category_id, RELATED_ARTICLES)?;
+    let (previous, next) = articles::adjacent(conn, site, &found.row, None)?;
+    let related = articles::related(
+        conn,
+        site,
+        &found.row,
+        found.row.category_id,
+        RELATED_ARTICLES,
+    )?;
     let first_page = Page {
         page: 1,
         per_page: PAGE_COMMENTS,
@@ -121,7 +134,7 @@ pub fn article(
         adjacent: Adjacent { previous, next },
         related,
         comments: Paginated::new(first_page, total, thread),
-        chrome: chrome(conn, now)?,
+        chrome: chrome(conn, site)?,
     })
 }
 
@@ -129,7 +142,7 @@ pub fn category(
     conn: &mut Conn,
     slug: String,
     page: Page,
-    now: NaiveDateTime,
+    site: &SiteSettings,
 ) -> Result<CategoryPage, ApiError> {
     let category = categories::find(conn, Key::Slug(slug))?;
     let filter = ArticleFilter {
@@ -137,9 +150,9 @@ pub fn category(
         ..ArticleFilter::default()
     };
     Ok(CategoryPage {
-        articles: newest(conn, &filter, page)?,
+        articles: newest(conn, site, &filter, page)?,
         category,
-        chrome: chrome(conn, now)?,
+        chrome: chrome(conn, site)?,
     })
 }
 
@@ -147,7 +160,7 @@ pub fn tag(
     conn: &mut Conn,
     slug: String,
     page: Page,
-    now: NaiveDateTime,
+    site: &SiteSettings,
 ) -> Result<TagPage, ApiError> {
     let tag = tags::find(conn, Key::Slug(slug))?;
     let filter = ArticleFilter {
@@ -155,9 +168,9 @@ pub fn tag(
         ..ArticleFilter::default()
     };
     Ok(TagPage {
-        articles: newest(conn, &filter, page)?,
+        articles: newest(conn, site, &filter, page)?,
         tag,
-        chrome: chrome(conn, now)?,
+        chrome: chrome(conn, site)?,
     })
 }
 
@@ -165,7 +178,7 @@ pub fn author(
     conn: &mut Conn,
     slug: String,
     page: Page,
-    now: NaiveDateTime,
+    site: &SiteSettings,
 ) -> Result<AuthorPage, ApiError> {
     let author = authors::find(conn, Key::Slug(slug))?;
     let filter = ArticleFilter {
@@ -173,9 +186,9 @@ pub fn author(
         ..ArticleFilter::default()
     };
     Ok(AuthorPage {
-        articles: newest(conn, &filter, page)?,
+        articles: newest(conn, site, &filter, page)?,
         author,
-        chrome: chrome(conn, now)?,
+        chrome: chrome(conn, site)?,
     })
 }
 
@@ -187,20 +200,21 @@ pub fn search(
     params: &SearchParams,
     terms: &SearchTerms,
     page: Page,
-    now: NaiveDateTime,
+    site: &SiteSettings,
 ) -> Result<SearchPage, ApiError> {
     let category = params.category.as_deref();
-    let (results, total) = search::search(conn, db, ranked, terms, category, page)?;
+    let (results, total) = search::search(conn, db, site, ranked, terms, category, page)?;
     Ok(SearchPage {
         query: params.q.clone().unwrap_or_default(),
         results: Paginated::new(page, total, results),
-        chrome: chrome(conn, now)?,
+        chrome: chrome(conn, site)?,
     })
 }
 
 /// A page of the public articles matching the filter, newest first.
 fn newest(
     conn: &mut Conn,
+    site: &SiteSettings,
     filter: &ArticleFilter,
     page: Page,
 ) -> Result<Paginated<ArticleSummary>, ApiError> {
@@ -211,6 +225,6 @@ fn newest(
             descending: true,
         },
     };
-    let (articles, total) = articles::list(conn, Visibility::Public, filter, params)?;
+    let (articles, total) = articles::list(conn, site, Visibility::Public, filter, params)?;
     Ok(Paginated::new(page, total, articles))
 }

@@ -3,7 +3,6 @@
 //! page from one cacheable response instead of eight round trips.
 
 use actix_web::{get, web};
-use chrono::NaiveDateTime;
 use serde::Deserialize;
 use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
@@ -15,8 +14,8 @@ use crate::db::Conn;
 use crate::error::{ApiError, Problem};
 use crate::http::{Page, PageQuery, Query};
 use crate::search::model::SearchParams;
+use crate::site::SiteSettings;
 use crate::state::AppState;
-use crate::time::now;
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(home_page)
@@ -47,8 +46,11 @@ pub struct SlugPath {
 )]
 #[get("/pages/home")]
 pub async fn home_page(state: web::Data<AppState>) -> Result<web::Json<HomePage>, ApiError> {
-    let now = now();
-    let page = state.db.read(move |conn| queries::home(conn, now)).await?;
+    let site = state.clone();
+    let page = state
+        .db
+        .read(move |conn| queries::home(conn, &site.config.site))
+        .await?;
     Ok(web::Json(page))
 }
 
@@ -77,11 +79,10 @@ pub async fn article_page(
     path: web::Path<SlugPath>,
 ) -> Result<web::Json<ArticlePage>, ApiError> {
     let slug = path.into_inner().slug;
-    let now = now();
     let site = state.clone();
     let page = state
         .db
-        .read(move |conn| queries::article(conn, slug, caller, &site.config.site, now))
+        .read(move |conn| queries::article(conn, slug, caller, &site.config.site))
         .await?;
     Ok(web::Json(page))
 }
@@ -162,10 +163,16 @@ pub async fn search_page(
 ) -> Result<web::Json<SearchPage>, ApiError> {
     let params = params.into_inner();
     let (terms, page) = params.validated(page.into_inner())?;
-    let (ranked, db, now) = (state.config.search_ranked_matches, state.db.clone(), now());
+    let (ranked, db, site) = (
+        state.config.search_ranked_matches,
+        state.db.clone(),
+        state.clone(),
+    );
     let found = state
         .db
-        .read(move |conn| queries::search(conn, &db, ranked, &params, &terms, page, now))
+        .read(move |conn| {
+            queries::search(conn, &db, ranked, &params, &terms, page, &site.config.site)
+        })
         .await?;
     Ok(web::Json(found))
 }
@@ -175,16 +182,13 @@ async fn listing<T: Send + 'static>(
     state: web::Data<AppState>,
     path: web::Path<SlugPath>,
     page: Query<PageQuery>,
-    build: fn(&mut Conn, String, Page, NaiveDateTime) -> Result<T, ApiError>,
+    build: fn(&mut Conn, String, Page, &SiteSettings) -> Result<T, ApiError>,
 ) -> Result<web::Json<T>, ApiError> {
-    let (slug, page, now) = (
-        path.into_inner().slug,
-        Page::try_from(page.into_inner())?,
-        now(),
-    );
+    let (slug, page) = (path.into_inner().slug, Page::try_from(page.into_inner())?);
+    let site = state.clone();
     let found = state
         .db
-        .read(move |conn| build(conn, slug, page, now))
+        .read(move |conn| build(conn, slug, page, &site.config.site))
         .await?;
     Ok(web::Json(found))
 }

@@ -15,6 +15,7 @@ use crate::fulltext::rank::best_first;
 use crate::fulltext::snippet::snippet;
 use crate::fulltext::terms::SearchTerms;
 use crate::http::Page;
+use crate::site::SiteSettings;
 use crate::time::now;
 
 /// Words in a snippet, at most.
@@ -27,6 +28,7 @@ const SNIPPET_WORDS: usize = 24;
 pub fn search(
     conn: &mut Conn,
     db: &Db,
+    site: &SiteSettings,
     ranked: i64,
     terms: &SearchTerms,
     category: Option<&str>,
@@ -49,7 +51,7 @@ pub fn search(
     match db.spare() {
         Some(mut spare) => std::thread::scope(|threads| {
             let counting = threads.spawn(|| fts::count_matches(&mut spare, &scope));
-            let found = ranked_page(conn, &scope, terms, ranked, page);
+            let found = ranked_page(conn, site, &scope, terms, ranked, page);
             let total = counting
                 .join()
                 .map_err(|_| ApiError::internal("counting the matches of a search panicked"))?;
@@ -57,7 +59,7 @@ pub fn search(
             Ok((results, matches.total().unwrap_or(total?)))
         }),
         None => {
-            let (results, matches) = ranked_page(conn, &scope, terms, ranked, page)?;
+            let (results, matches) = ranked_page(conn, site, &scope, terms, ranked, page)?;
             let total = match matches.total() {
                 Some(total) => total,
                 None => fts::count_matches(conn, &scope)?,
@@ -70,6 +72,7 @@ pub fn search(
 /// One page of the matches, and the ranked ones it was taken from.
 fn ranked_page(
     conn: &mut Conn,
+    site: &SiteSettings,
     scope: &Scope,
     terms: &SearchTerms,
     ranked: i64,
@@ -78,7 +81,7 @@ fn ranked_page(
     let best = best_first(fts::newest_matches(conn, scope, ranked)?, terms);
     let more = i64::try_from(best.len()).unwrap_or(i64::MAX) >= ranked;
     let matches = Matches { ranked: best, more };
-    let results = results(conn, scope, terms, &matches, page)?;
+    let results = results(conn, site, scope, terms, &matches, page)?;
     Ok((results, matches))
 }
 
@@ -109,13 +112,14 @@ impl Matches {
 /// One page of results: the page's matches with snippets and summaries.
 fn results(
     conn: &mut Conn,
+    site: &SiteSettings,
     scope: &Scope,
     terms: &SearchTerms,
     matches: &Matches,
     page: Page,
 ) -> Result<Vec<SearchResult>, ApiError> {
     let hits = find_page(conn, scope, terms, matches, page)?;
-    with_summaries(conn, hits)
+    with_summaries(conn, site, hits)
 }
 
 /// The ids of one page of the matches, each with its snippet as HTML.
@@ -168,10 +172,13 @@ fn find_page(
 /// found is left out.
 fn with_summaries(
     conn: &mut Conn,
+    site: &SiteSettings,
     hits: Vec<(i64, String)>,
 ) -> Result<Vec<SearchResult>, ApiError> {
     let ids: Vec<i64> = hits.iter().map(|(id, _)| *id).collect();
-    let mut summaries = articles::summaries(conn, &ids)?.into_iter().peekable();
+    let mut summaries = articles::summaries(conn, site, &ids)?
+        .into_iter()
+        .peekable();
     Ok(hits
         .into_iter()
         .filter_map(|(id, snippet)| {

@@ -40,12 +40,12 @@ pub async fn search(
     let params = params.into_inner();
     let (terms, page) = params.validated(page.into_inner())?;
     let ranked = state.config.search_ranked_matches;
-    let db = state.db.clone();
+    let (db, site) = (state.db.clone(), state.clone());
     let (results, total) = state
         .db
         .read(move |conn| {
             let category = params.category.as_deref();
-            queries::search(conn, &db, ranked, &terms, category, page)
+            queries::search(conn, &db, &site.config.site, ranked, &terms, category, page)
         })
         .await?;
     Ok(pagination::respond(&req, page, total, results))

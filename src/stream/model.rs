@@ -57,17 +57,11 @@ pub enum StreamEvent {
     },
 }
 
-/// An article event's data: the article as `GET /articles` lists it, plus its page.
+/// An article event's data: the article as `GET /articles` lists it, with its `url`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ArticleEventData {
     #[serde(flatten)]
     pub article: ArticleSummary,
-    /// The article's page on the site (`ARTICLE_URL_TEMPLATE`); `null` without `SITE_URL`.
-    #[schema(
-        required = true,
-        example = "https://news.example.com/world-news/harbour-cranes"
-    )]
-    pub url: Option<String>,
 }
 
 /// A comment event's data: the comment as the public sees it, plus its status.

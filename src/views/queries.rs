@@ -15,6 +15,7 @@ use crate::db::raw::RawQuery;
 use crate::db::schema::{article_views_daily as daily, articles, comments};
 use crate::db::{Backend, Conn};
 use crate::error::ApiError;
+use crate::site::SiteSettings;
 
 /// Adds buffered views to the totals and the daily buckets. Views of an article deleted
 /// since they were counted are dropped.
@@ -95,6 +96,7 @@ pub fn stats(
 /// count in the window, the most popular first.
 pub fn popular_articles(
     conn: &mut Conn,
+    site: &SiteSettings,
     by: PopularBy,
     window: Window,
     limit: i64,
@@ -102,7 +104,7 @@ pub fn popular_articles(
 ) -> Result<Vec<PopularArticle>, ApiError> {
     let counts = popular(conn, by, window, limit, now)?;
     let ids: Vec<i64> = counts.iter().map(|(id, _)| *id).collect();
-    Ok(with_counts(summaries(conn, &ids)?, &counts))
+    Ok(with_counts(summaries(conn, site, &ids)?, &counts))
 }
 
 /// The most viewed or most commented public articles of the window, with their counts.

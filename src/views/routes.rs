@@ -190,10 +190,12 @@ pub async fn popular_articles(
     if !(1..=100).contains(&limit) {
         return Err(ApiError::invalid("limit", "must be between 1 and 100"));
     }
-    let now = now();
+    let (now, site) = (now(), state.clone());
     let list = state
         .db
-        .read(move |conn| queries::popular_articles(conn, by, window, limit, now))
+        .read(move |conn| {
+            queries::popular_articles(conn, &site.config.site, by, window, limit, now)
+        })
         .await?;
     Ok(web::Json(list))
 }

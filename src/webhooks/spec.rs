@@ -44,7 +44,7 @@ fn operation(kind: EventKind) -> utoipa::openapi::path::Operation {
              with the endpoint's secret. `data` is {}.",
             kind.name(),
             if kind.name().starts_with("article.") {
-                "the article as `GET /articles` lists it, plus its `url` on the site"
+                "the article as `GET /articles` lists it, with its `url` on the site"
             } else {
                 "the comment as the public sees it, plus its `status`"
             }

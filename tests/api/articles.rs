@@ -845,6 +845,7 @@ async fn list_items_are_summaries_without_content() {
             "tags",
             "title",
             "updated_at",
+            "url",
             "view_count",
         ]
     );

@@ -271,3 +271,28 @@ async fn deleting_a_share_image_in_use_is_a_conflict_unless_forced() {
         .await;
     assert_eq!(after.body["og_image"], Value::Null);
 }
+
+/// Every summary carries its page's address, by the site's template, wherever articles are
+/// listed: front ends link there, as feeds and sitemaps do.
+#[actix_web::test]
+async fn every_listed_article_carries_its_page_address_by_the_template() {
+    let app = TestApp::spawn_with(&[("ARTICLE_URL_TEMPLATE", "{site}/{year}/{slug}-{id}")]).await;
+    let article = published(&app, json!({"title": "Harbour cranes arrive"})).await;
+    let id = article["id"].as_i64().expect("an id");
+    let year = &article["published_at"].as_str().expect("a date")[..4];
+    let wanted = format!("{SITE_URL}/{year}/harbour-cranes-arrive-{id}");
+    assert_eq!(article["url"], wanted.as_str());
+    assert_eq!(article["seo"]["canonical_url"], wanted.as_str());
+    let listed = app.get("/api/v1/articles").await;
+    assert_eq!(listed.body["data"][0]["url"], wanted.as_str());
+    let found = app.get("/api/v1/search?q=harbour").await;
+    assert_eq!(found.body["data"][0]["url"], wanted.as_str());
+    let home = app.get("/api/v1/pages/home").await;
+    assert_eq!(home.body["latest"][0]["url"], wanted.as_str());
+
+    let nowhere = TestApp::spawn_with(&[("SITE_URL", "")]).await;
+    let article = published(&nowhere, json!({"title": "Nowhere"})).await;
+    assert_eq!(article["url"], Value::Null);
+    let listed = nowhere.get("/api/v1/articles").await;
+    assert_eq!(listed.body["data"][0]["url"], Value::Null);
+}

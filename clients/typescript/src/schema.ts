@@ -1212,7 +1212,7 @@ export interface webhooks {
         put?: never;
         /**
          * `article.deleted`
-         * @description Sent to every active endpoint subscribed to `article.deleted` (or `*`), signed as Standard Webhooks says: verify `webhook-signature` against `{webhook-id}.{webhook-timestamp}.{body}` with the endpoint's secret. `data` is the article as `GET /articles` lists it, plus its `url` on the site.
+         * @description Sent to every active endpoint subscribed to `article.deleted` (or `*`), signed as Standard Webhooks says: verify `webhook-signature` against `{webhook-id}.{webhook-timestamp}.{body}` with the endpoint's secret. `data` is the article as `GET /articles` lists it, with its `url` on the site.
          */
         post: operations["webhook_article_deleted"];
         delete?: never;
@@ -1232,7 +1232,7 @@ export interface webhooks {
         put?: never;
         /**
          * `article.published`
-         * @description Sent to every active endpoint subscribed to `article.published` (or `*`), signed as Standard Webhooks says: verify `webhook-signature` against `{webhook-id}.{webhook-timestamp}.{body}` with the endpoint's secret. `data` is the article as `GET /articles` lists it, plus its `url` on the site.
+         * @description Sent to every active endpoint subscribed to `article.published` (or `*`), signed as Standard Webhooks says: verify `webhook-signature` against `{webhook-id}.{webhook-timestamp}.{body}` with the endpoint's secret. `data` is the article as `GET /articles` lists it, with its `url` on the site.
          */
         post: operations["webhook_article_published"];
         delete?: never;
@@ -1252,7 +1252,7 @@ export interface webhooks {
         put?: never;
         /**
          * `article.unpublished`
-         * @description Sent to every active endpoint subscribed to `article.unpublished` (or `*`), signed as Standard Webhooks says: verify `webhook-signature` against `{webhook-id}.{webhook-timestamp}.{body}` with the endpoint's secret. `data` is the article as `GET /articles` lists it, plus its `url` on the site.
+         * @description Sent to every active endpoint subscribed to `article.unpublished` (or `*`), signed as Standard Webhooks says: verify `webhook-signature` against `{webhook-id}.{webhook-timestamp}.{body}` with the endpoint's secret. `data` is the article as `GET /articles` lists it, with its `url` on the site.
          */
         post: operations["webhook_article_unpublished"];
         delete?: never;
@@ -1272,7 +1272,7 @@ export interface webhooks {
         put?: never;
         /**
          * `article.updated`
-         * @description Sent to every active endpoint subscribed to `article.updated` (or `*`), signed as Standard Webhooks says: verify `webhook-signature` against `{webhook-id}.{webhook-timestamp}.{body}` with the endpoint's secret. `data` is the article as `GET /articles` lists it, plus its `url` on the site.
+         * @description Sent to every active endpoint subscribed to `article.updated` (or `*`), signed as Standard Webhooks says: verify `webhook-signature` against `{webhook-id}.{webhook-timestamp}.{body}` with the endpoint's secret. `data` is the article as `GET /articles` lists it, with its `url` on the site.
          */
         post: operations["webhook_article_updated"];
         delete?: never;
@@ -1351,14 +1351,8 @@ export interface components {
             og_image: components["schemas"]["FeaturedImage"] | null;
             seo: components["schemas"]["Seo"];
         };
-        /** @description An article event's data: the article as `GET /articles` lists it, plus its page. */
-        ArticleEventData: components["schemas"]["ArticleSummary"] & {
-            /**
-             * @description The article's page on the site (`ARTICLE_URL_TEMPLATE`); `null` without `SITE_URL`.
-             * @example https://news.example.com/world-news/harbour-cranes
-             */
-            url: string | null;
-        };
+        /** @description An article event's data: the article as `GET /articles` lists it, with its `url`. */
+        ArticleEventData: components["schemas"]["ArticleSummary"];
         /** @description An article page. */
         ArticlePage: components["schemas"]["Chrome"] & {
             /** @description Previous Post and Next Post, by publication date. */
@@ -1455,6 +1449,13 @@ export interface components {
             /** @example Pentagon chief has first direct call with Russian defense minister in months */
             title: string;
             updated_at: components["schemas"]["Timestamp"];
+            /**
+             * @description The article's page on the site (`ARTICLE_URL_TEMPLATE`, by default
+             *     `{site}/{category}/{slug}`): where a front end links to it, and where feeds and
+             *     sitemaps point. `null` when the template needs `SITE_URL` and it is not set.
+             * @example https://news.example.com/world-news/pentagon-chief-calls-russian-counterpart
+             */
+            url: string | null;
             /** Format: int64 */
             view_count: number;
         };

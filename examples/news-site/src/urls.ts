@@ -2,16 +2,15 @@
 import type { ArticleSummary } from "./data/types";
 
 /**
- * An article's page: the API's default ARTICLE_URL_TEMPLATE, `{site}/{category}/{slug}`,
- * with `uncategorized` for an article without one. When a summary carries the `url` the
- * API computed (stream events and webhooks do; list items may some day), its path wins, so
- * a site with another template still links right.
+ * An article's page: the path of the `url` the API gives every summary (its
+ * ARTICLE_URL_TEMPLATE, by default `{site}/{category}/{slug}`), so that links lead where
+ * feeds and sitemaps point. Without it (no SITE_URL on the server), the default template's
+ * path, with `uncategorized` for an article without a category.
  */
 export function articlePath(article: ArticleSummary): string {
-  const url = (article as ArticleSummary & { url?: unknown }).url;
-  if (typeof url === "string" && url !== "") {
+  if (article.url) {
     try {
-      return new URL(url, window.location.origin).pathname;
+      return new URL(article.url, window.location.origin).pathname;
     } catch {
       // not a URL: fall back to the template
     }
