@@ -12,6 +12,7 @@ use super::queries;
 use super::xml::{self, FeedHead};
 use crate::error::{ApiError, Problem};
 use crate::http::Query;
+use crate::http::pagination::pages_for;
 use crate::site::SiteSettings;
 use crate::state::AppState;
 use crate::time::now;
@@ -161,7 +162,7 @@ pub async fn atom_feed(
 
 /// The number of sitemap pages: at least one, so that the index is never empty.
 fn page_count(public: i64, page_size: i64) -> i64 {
-    ((public + page_size - 1) / page_size).max(1)
+    pages_for(public, page_size).max(1)
 }
 
 /// Sitemap index.

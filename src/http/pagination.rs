@@ -79,11 +79,7 @@ pub struct Paginated<T: ToSchema> {
 impl<T: ToSchema> Paginated<T> {
     /// The envelope of one page of a list of `total` items.
     pub fn new(page: Page, total: i64, data: Vec<T>) -> Self {
-        let total_pages = if total == 0 {
-            0
-        } else {
-            (total + page.per_page - 1) / page.per_page
-        };
+        let total_pages = pages_for(total, page.per_page);
         Self {
             data,
             meta: PageMeta {
@@ -94,6 +90,11 @@ impl<T: ToSchema> Paginated<T> {
             },
         }
     }
+}
+
+/// How many pages `total` items fill, `per_page` (at least 1) a page: 0 when there are none.
+pub fn pages_for(total: i64, per_page: i64) -> i64 {
+    (total + per_page - 1) / per_page
 }
 
 /// Renders a page of items with the envelope, `X-Total-Count` and an RFC 8288 `Link` header.

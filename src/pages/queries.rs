@@ -27,6 +27,8 @@ use crate::views::queries::popular_articles;
 
 /// Articles in each sidebar list.
 const SIDEBAR_ARTICLES: i64 = 5;
+/// The same, as a count of items already read.
+const SIDEBAR_LATEST: usize = SIDEBAR_ARTICLES as usize;
 const HOME_FEATURED: i64 = 5;
 const HOME_LATEST: i64 = 10;
 const SECTION_ARTICLES: i64 = 4;
@@ -36,6 +38,17 @@ const PAGE_COMMENTS: i64 = crate::http::pagination::MAX_PER_PAGE;
 
 /// The header's navigation and the sidebar.
 fn chrome(conn: &mut Conn, site: &SiteSettings) -> Result<Chrome, ApiError> {
+    let latest = articles::latest_public(conn, site, &ArticleFilter::default(), SIDEBAR_ARTICLES)?;
+    chrome_with(conn, site, latest)
+}
+
+/// The header's navigation and the sidebar, around the sidebar's Latest already read (the
+/// home page reads more of the same list, and gives the sidebar its first articles).
+fn chrome_with(
+    conn: &mut Conn,
+    site: &SiteSettings,
+    latest: Vec<ArticleSummary>,
+) -> Result<Chrome, ApiError> {
     let now = now();
     let trending = popular_articles(
         conn,
@@ -53,7 +66,6 @@ fn chrome(conn: &mut Conn, site: &SiteSettings) -> Result<Chrome, ApiError> {
         SIDEBAR_ARTICLES,
         now,
     )?;
-    let latest = articles::latest_public(conn, site, &ArticleFilter::default(), SIDEBAR_ARTICLES)?;
     Ok(Chrome {
         navigation: categories::navigation(conn)?,
         sidebar: Sidebar {
@@ -65,7 +77,9 @@ fn chrome(conn: &mut Conn, site: &SiteSettings) -> Result<Chrome, ApiError> {
 }
 
 pub fn home(conn: &mut Conn, site: &SiteSettings) -> Result<HomePage, ApiError> {
-    let chrome = chrome(conn, site)?;
+    let latest = articles::latest_public(conn, site, &ArticleFilter::default(), HOME_LATEST)?;
+    let sidebar_latest = latest.iter().take(SIDEBAR_LATEST).cloned().collect();
+    let chrome = chrome_with(conn, site, sidebar_latest)?;
     let featured = ArticleFilter {
         featured: Some(true),
         ..ArticleFilter::default()
@@ -89,7 +103,7 @@ pub fn home(conn: &mut Conn, site: &SiteSettings) -> Result<HomePage, ApiError> 
     }
     Ok(HomePage {
         featured: articles::latest_public(conn, site, &featured, HOME_FEATURED)?,
-        latest: articles::latest_public(conn, site, &ArticleFilter::default(), HOME_LATEST)?,
+        latest,
         sections,
         chrome,
     })

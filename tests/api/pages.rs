@@ -164,6 +164,17 @@ async fn a_draft_article_page_is_a_404_to_the_public_and_a_preview_to_staff() {
 }
 
 #[actix_web::test]
+async fn a_bad_token_on_an_article_page_is_a_401_problem() {
+    let app = TestApp::spawn().await;
+    let article = app.published_article().await;
+    let path = format!(
+        "{PAGES}/article/{}",
+        article["slug"].as_str().expect("a slug")
+    );
+    app.get_as(&path, "not-a-token").await.assert_problem(401);
+}
+
+#[actix_web::test]
 async fn an_unknown_slug_is_a_404_problem_on_every_page() {
     let app = TestApp::spawn_seeded(&[], 5).await;
     for path in ["article", "category", "tag", "author"] {
